@@ -1,0 +1,431 @@
+//! `config.toml`: which feeds to build, from which pages, and where to write them.
+//!
+//! Outside scripts rely on the key names below, so they are extended, never renamed.
+//! Every error names the file and the line, because a cron job's only feedback is a mail
+//! with that one message in it.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use serde::Deserialize;
+use toml::Spanned;
+use url::Url;
+
+/// Entries a feed keeps when the config does not say.
+pub const DEFAULT_MAX_ITEMS: usize = 50;
+/// Seconds one request may take, connection to last byte.
+pub const DEFAULT_TIMEOUT_SECS: u64 = 30;
+/// Largest response body accepted; bigger pages are refused, not truncated.
+pub const DEFAULT_MAX_BYTES: u64 = 10 * 1024 * 1024;
+/// Pages fetched at the same time across all feeds of a run.
+pub const DEFAULT_CONCURRENCY: usize = 8;
+
+/// What went wrong reading the config; every variant says which file and line.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read {path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path}:{line}: {message}")]
+    Invalid {
+        path: PathBuf,
+        line: usize,
+        message: String,
+    },
+}
+
+/// The whole config file, with defaults applied and paths resolved.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The config file itself; relative paths in it resolve against its folder.
+    pub path: PathBuf,
+    pub output_dir: PathBuf,
+    /// Public URL the output folder is served under, for self links.
+    pub base_url: Option<Url>,
+    pub fetch: FetchSettings,
+    pub concurrency: usize,
+    pub feeds: Vec<FeedConfig>,
+}
+
+/// Network limits shared by every request of a run.
+#[derive(Debug, Clone)]
+pub struct FetchSettings {
+    pub timeout: Duration,
+    pub max_bytes: u64,
+    pub max_redirects: usize,
+    pub user_agent: String,
+}
+
+impl Default for FetchSettings {
+    fn default() -> Self {
+        FetchSettings {
+            timeout: Duration::from_secs(DEFAULT_TIMEOUT_SECS),
+            max_bytes: DEFAULT_MAX_BYTES,
+            max_redirects: 10,
+            user_agent: crate::USER_AGENT.to_string(),
+        }
+    }
+}
+
+/// One `[[feeds]]` table.
+#[derive(Debug, Clone)]
+pub struct FeedConfig {
+    pub name: String,
+    pub pages: Vec<Url>,
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub language: Option<String>,
+    /// The public site a `file:` source mirrors: pages read from disk get their links from it.
+    pub site_url: Option<Url>,
+    pub max_items: usize,
+    /// Line of the table in the config, for messages about this feed.
+    pub line: usize,
+}
+
+impl FeedConfig {
+    /// Where this feed's RSS file goes.
+    pub fn rss_path(&self, output_dir: &Path) -> PathBuf {
+        output_dir.join(format!("{}.xml", self.name))
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    output_dir: Option<Spanned<String>>,
+    base_url: Option<Spanned<String>>,
+    timeout_secs: Option<Spanned<u64>>,
+    max_bytes: Option<Spanned<u64>>,
+    max_redirects: Option<usize>,
+    user_agent: Option<String>,
+    concurrency: Option<Spanned<usize>>,
+    max_items: Option<Spanned<usize>>,
+    #[serde(default)]
+    feeds: Vec<Spanned<RawFeed>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFeed {
+    name: Spanned<String>,
+    url: Option<Spanned<String>>,
+    urls: Option<Vec<Spanned<String>>>,
+    title: Option<String>,
+    description: Option<String>,
+    language: Option<String>,
+    site_url: Option<Spanned<String>>,
+    max_items: Option<Spanned<usize>>,
+}
+
+impl Config {
+    /// Reads and validates the config file at `path`.
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Config::parse(&text, path)
+    }
+
+    /// Parses config text as if it had been read from `path`.
+    pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
+        let errors = Located { text, path };
+        let raw: RawConfig = toml::from_str(text).map_err(|e| {
+            let line = e.span().map(|s| errors.line_of(s.start)).unwrap_or(1);
+            errors.at_line(line, e.message().trim().to_string())
+        })?;
+        let folder = path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let folder = std::path::absolute(folder).unwrap_or_else(|_| folder.to_path_buf());
+
+        let output_dir = match &raw.output_dir {
+            Some(dir) if dir.get_ref().trim().is_empty() => {
+                return Err(errors.at(dir.span(), "output_dir is empty".into()))
+            }
+            Some(dir) => folder.join(dir.get_ref()),
+            None => folder.join("feeds"),
+        };
+        let base_url = raw
+            .base_url
+            .as_ref()
+            .map(|u| errors.http_url(u, "base_url"))
+            .transpose()?
+            .map(with_trailing_slash);
+        let mut fetch = FetchSettings::default();
+        if let Some(t) = &raw.timeout_secs {
+            if *t.get_ref() == 0 {
+                return Err(errors.at(t.span(), "timeout_secs must be at least 1".into()));
+            }
+            fetch.timeout = Duration::from_secs(*t.get_ref());
+        }
+        if let Some(m) = &raw.max_bytes {
+            if *m.get_ref() == 0 {
+                return Err(errors.at(m.span(), "max_bytes must be at least 1".into()));
+            }
+            fetch.max_bytes = *m.get_ref();
+        }
+        if let Some(r) = raw.max_redirects {
+            fetch.max_redirects = r;
+        }
+        if let Some(ua) = raw.user_agent {
+            fetch.user_agent = ua;
+        }
+        let concurrency = positive(&errors, raw.concurrency.as_ref(), "concurrency")?
+            .unwrap_or(DEFAULT_CONCURRENCY);
+        let default_max_items =
+            positive(&errors, raw.max_items.as_ref(), "max_items")?.unwrap_or(DEFAULT_MAX_ITEMS);
+
+        let mut feeds: Vec<FeedConfig> = Vec::with_capacity(raw.feeds.len());
+        for table in &raw.feeds {
+            let feed = feed_config(&errors, table, &folder, default_max_items)?;
+            if let Some(other) = feeds.iter().find(|f| f.name == feed.name) {
+                return Err(errors.at_line(
+                    feed.line,
+                    format!(
+                        "feed name {:?} is already used on line {}; names must be unique",
+                        feed.name, other.line
+                    ),
+                ));
+            }
+            feeds.push(feed);
+        }
+        if feeds.is_empty() {
+            return Err(errors.at_line(
+                1,
+                "no [[feeds]] tables: add one with a name and a url (see README)".into(),
+            ));
+        }
+        Ok(Config {
+            path: path.to_path_buf(),
+            output_dir,
+            base_url,
+            fetch,
+            concurrency,
+            feeds,
+        })
+    }
+}
+
+fn feed_config(
+    errors: &Located,
+    table: &Spanned<RawFeed>,
+    folder: &Path,
+    default_max_items: usize,
+) -> Result<FeedConfig, ConfigError> {
+    let raw = table.get_ref();
+    let line = errors.line_of(table.span().start);
+    let name = raw.name.get_ref().trim();
+    if !is_valid_name(name) {
+        return Err(errors.at(
+            raw.name.span(),
+            format!(
+                "feed name {:?} must be a file stem: letters, digits, '-', '_' or '.', not starting with '.'",
+                raw.name.get_ref()
+            ),
+        ));
+    }
+    let mut sources: Vec<&Spanned<String>> = Vec::new();
+    sources.extend(raw.url.as_ref());
+    sources.extend(raw.urls.iter().flatten());
+    if sources.is_empty() {
+        return Err(errors.at_line(line, format!("feed {name:?} has neither `url` nor `urls`")));
+    }
+    let pages = sources
+        .into_iter()
+        .map(|s| {
+            resolve_source(s.get_ref(), folder).map_err(|message| errors.at(s.span(), message))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let site_url = raw
+        .site_url
+        .as_ref()
+        .map(|u| errors.http_url(u, "site_url"))
+        .transpose()?;
+    let max_items =
+        positive(errors, raw.max_items.as_ref(), "max_items")?.unwrap_or(default_max_items);
+    Ok(FeedConfig {
+        name: name.to_string(),
+        pages,
+        title: raw.title.clone().filter(|t| !t.trim().is_empty()),
+        description: raw.description.clone().filter(|d| !d.trim().is_empty()),
+        language: raw.language.clone().filter(|l| !l.trim().is_empty()),
+        site_url,
+        max_items,
+        line,
+    })
+}
+
+/// Turns a source as written in the config into a URL; `file:relative/path` resolves against
+/// the config's folder so a shipped example works from any checkout location.
+pub fn resolve_source(source: &str, folder: &Path) -> Result<Url, String> {
+    let source = source.trim();
+    if let Some(rest) = source.strip_prefix("file:") {
+        if !rest.starts_with("//") {
+            let path = folder.join(rest);
+            return Url::from_file_path(&path)
+                .map_err(|()| format!("cannot turn {} into a file: URL", path.display()));
+        }
+    }
+    let url = Url::parse(source).map_err(|e| {
+        format!("{source:?} is not a URL ({e}); write http://…, https://… or file:PATH")
+    })?;
+    match url.scheme() {
+        "http" | "https" | "file" => Ok(url),
+        other => Err(format!(
+            "{source:?} has scheme {other:?}; only http, https and file are supported"
+        )),
+    }
+}
+
+fn is_valid_name(name: &str) -> bool {
+    !name.is_empty()
+        && !name.starts_with('.')
+        && name
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.'))
+}
+
+fn with_trailing_slash(mut url: Url) -> Url {
+    if !url.path().ends_with('/') {
+        let path = format!("{}/", url.path());
+        url.set_path(&path);
+    }
+    url
+}
+
+fn positive(
+    errors: &Located,
+    value: Option<&Spanned<usize>>,
+    key: &str,
+) -> Result<Option<usize>, ConfigError> {
+    match value {
+        Some(v) if *v.get_ref() == 0 => {
+            Err(errors.at(v.span(), format!("{key} must be at least 1")))
+        }
+        Some(v) => Ok(Some(*v.get_ref())),
+        None => Ok(None),
+    }
+}
+
+/// Turns byte offsets of the config text into `file:line` errors.
+struct Located<'a> {
+    text: &'a str,
+    path: &'a Path,
+}
+
+impl Located<'_> {
+    fn line_of(&self, offset: usize) -> usize {
+        let end = offset.min(self.text.len());
+        self.text.as_bytes()[..end]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count()
+            + 1
+    }
+
+    fn at_line(&self, line: usize, message: String) -> ConfigError {
+        ConfigError::Invalid {
+            path: self.path.to_path_buf(),
+            line,
+            message,
+        }
+    }
+
+    fn at(&self, span: std::ops::Range<usize>, message: String) -> ConfigError {
+        self.at_line(self.line_of(span.start), message)
+    }
+
+    fn http_url(&self, value: &Spanned<String>, key: &str) -> Result<Url, ConfigError> {
+        match Url::parse(value.get_ref().trim()) {
+            Ok(url) if matches!(url.scheme(), "http" | "https") => Ok(url),
+            _ => Err(self.at(
+                value.span(),
+                format!(
+                    "{key} {:?} must be an absolute http(s) URL",
+                    value.get_ref()
+                ),
+            )),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Config, ConfigError> {
+        Config::parse(text, Path::new("/srv/feeds/config.toml"))
+    }
+
+    fn message(text: &str) -> String {
+        parse(text).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn minimal_config_gets_defaults() {
+        let c = parse("[[feeds]]\nname = \"a\"\nurl = \"https://example.org/a\"\n").unwrap();
+        assert_eq!(c.output_dir, Path::new("/srv/feeds/feeds"));
+        assert_eq!(c.feeds[0].max_items, DEFAULT_MAX_ITEMS);
+        assert_eq!(c.feeds[0].pages[0].as_str(), "https://example.org/a");
+        assert_eq!(c.feeds[0].line, 1);
+    }
+
+    #[test]
+    fn relative_file_sources_resolve_against_the_config_folder() {
+        let c = parse(
+            "[[feeds]]\nname = \"a\"\nurls = [\"file:pages/a.html\", \"file:///tmp/b.html\"]\n",
+        )
+        .unwrap();
+        assert_eq!(
+            c.feeds[0].pages[0].as_str(),
+            "file:///srv/feeds/pages/a.html"
+        );
+        assert_eq!(c.feeds[0].pages[1].as_str(), "file:///tmp/b.html");
+    }
+
+    #[test]
+    fn syntax_errors_name_file_and_line() {
+        let m = message("output_dir = \"x\"\n[[feeds]]\nname = \"a\nurl = 1\n");
+        assert!(m.starts_with("/srv/feeds/config.toml:3:"), "{m}");
+    }
+
+    #[test]
+    fn unknown_keys_are_rejected_with_their_line() {
+        let m = message("[[feeds]]\nname = \"a\"\nurl = \"https://e.org/\"\nmax_itmes = 3\n");
+        assert!(m.starts_with("/srv/feeds/config.toml:4:"), "{m}");
+        assert!(m.contains("max_itmes"), "{m}");
+    }
+
+    #[test]
+    fn bad_values_point_at_their_line() {
+        let m = message("[[feeds]]\nname = \"a\"\nurl = \"ftp://e.org/x\"\n");
+        assert!(
+            m.starts_with("/srv/feeds/config.toml:3:") && m.contains("ftp"),
+            "{m}"
+        );
+        let m = message("[[feeds]]\nname = \"../etc\"\nurl = \"https://e.org/\"\n");
+        assert!(m.starts_with("/srv/feeds/config.toml:2:"), "{m}");
+        let m = message("[[feeds]]\nname = \"a\"\nurl = \"https://e.org/\"\nmax_items = 0\n");
+        assert!(m.starts_with("/srv/feeds/config.toml:4:"), "{m}");
+    }
+
+    #[test]
+    fn duplicate_names_and_missing_urls_are_errors() {
+        let m = message("[[feeds]]\nname = \"a\"\nurl = \"https://e.org/\"\n\n[[feeds]]\nname = \"a\"\nurl = \"https://e.org/2\"\n");
+        assert!(m.contains(":5:") && m.contains("line 1"), "{m}");
+        let m = message("[[feeds]]\nname = \"a\"\n");
+        assert!(m.contains(":1:") && m.contains("neither"), "{m}");
+        assert!(message("output_dir = \"x\"\n").contains("no [[feeds]]"));
+    }
+
+    #[test]
+    fn base_url_gets_a_trailing_slash() {
+        let c = parse("base_url = \"https://feeds.example/news\"\n[[feeds]]\nname = \"a\"\nurl = \"https://e.org/\"\n")
+            .unwrap();
+        assert_eq!(c.base_url.unwrap().as_str(), "https://feeds.example/news/");
+    }
+}

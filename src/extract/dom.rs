@@ -1,0 +1,188 @@
+//! A flat, pre-order view of the parsed document.
+//!
+//! Every extraction pass walks the whole tree; indexing nodes in document order lets each
+//! pass be a loop over a slice instead of a recursion, so a page nested 100,000 levels deep
+//! cannot overflow the stack, and per-node facts live in plain vectors instead of maps.
+//! A node's subtree is the index range `i + 1 .. end`.
+
+use ego_tree::iter::Edge;
+use scraper::node::Element;
+use scraper::{Html, Node};
+
+/// What a node is, borrowing from the parsed document.
+#[derive(Debug, Clone, Copy)]
+pub enum NodeKind<'a> {
+    Element(&'a Element),
+    Text(&'a str),
+    Other,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct DomNode<'a> {
+    pub kind: NodeKind<'a>,
+    pub parent: Option<usize>,
+    /// One past the last node of this node's subtree.
+    pub end: usize,
+}
+
+/// The document as a vector of nodes in document order.
+pub struct Dom<'a> {
+    pub nodes: Vec<DomNode<'a>>,
+}
+
+impl<'a> Dom<'a> {
+    pub fn build(html: &'a Html) -> Dom<'a> {
+        let mut nodes: Vec<DomNode<'a>> = Vec::new();
+        let mut open: Vec<usize> = Vec::new();
+        for edge in html.tree.root().traverse() {
+            match edge {
+                Edge::Open(node) => {
+                    let kind = match node.value() {
+                        Node::Element(el) => NodeKind::Element(el),
+                        Node::Text(text) => NodeKind::Text(text),
+                        _ => NodeKind::Other,
+                    };
+                    open.push(nodes.len());
+                    nodes.push(DomNode {
+                        kind,
+                        parent: None,
+                        end: 0,
+                    });
+                    let index = nodes.len() - 1;
+                    nodes[index].parent = open.len().checked_sub(2).map(|p| open[p]);
+                }
+                Edge::Close(_) => {
+                    if let Some(index) = open.pop() {
+                        nodes[index].end = nodes.len();
+                    }
+                }
+            }
+        }
+        Dom { nodes }
+    }
+
+    pub fn len(&self) -> usize {
+        self.nodes.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.nodes.is_empty()
+    }
+
+    pub fn element(&self, i: usize) -> Option<&'a Element> {
+        match self.nodes[i].kind {
+            NodeKind::Element(el) => Some(el),
+            _ => None,
+        }
+    }
+
+    /// The lower-case tag name, or "" for non-elements.
+    pub fn tag(&self, i: usize) -> &'a str {
+        self.element(i).map_or("", |el| el.name())
+    }
+
+    pub fn attr(&self, i: usize, name: &str) -> Option<&'a str> {
+        self.element(i).and_then(|el| el.attr(name))
+    }
+
+    pub fn parent(&self, i: usize) -> Option<usize> {
+        self.nodes[i].parent
+    }
+
+    /// Direct children, in order.
+    pub fn children(&self, i: usize) -> impl Iterator<Item = usize> + '_ {
+        let end = self.nodes[i].end;
+        let mut next = i + 1;
+        std::iter::from_fn(move || {
+            if next >= end {
+                return None;
+            }
+            let current = next;
+            next = self.nodes[current].end;
+            Some(current)
+        })
+    }
+
+    /// Element indices with this tag, in document order.
+    pub fn elements_named<'s>(&'s self, tag: &'s str) -> impl Iterator<Item = usize> + 's {
+        (0..self.len()).filter(move |&i| self.tag(i) == tag)
+    }
+
+    /// The text of a subtree with white space collapsed, skipping `<script>` and `<style>`.
+    pub fn text(&self, i: usize) -> String {
+        let mut out = String::new();
+        let mut j = i;
+        let end = self.nodes[i].end;
+        while j < end {
+            match self.nodes[j].kind {
+                NodeKind::Element(el)
+                    if matches!(el.name(), "script" | "style" | "noscript" | "template") =>
+                {
+                    j = self.nodes[j].end;
+                    continue;
+                }
+                NodeKind::Text(t) => push_collapsed(&mut out, t),
+                _ => {}
+            }
+            j += 1;
+        }
+        out.trim().to_string()
+    }
+
+    /// Class and id of an element, lower-cased, for boilerplate and scoring heuristics.
+    pub fn class_and_id(&self, i: usize) -> String {
+        let Some(el) = self.element(i) else {
+            return String::new();
+        };
+        let mut s = String::new();
+        if let Some(c) = el.attr("class") {
+            s.push_str(c);
+        }
+        if let Some(id) = el.attr("id") {
+            s.push(' ');
+            s.push_str(id);
+        }
+        s.to_lowercase()
+    }
+}
+
+/// Appends `text` to `out`, turning every run of white space into one space.
+pub fn push_collapsed(out: &mut String, text: &str) {
+    for (n, word) in text.split_whitespace().enumerate() {
+        let needs_space = n > 0 || text.starts_with(char::is_whitespace);
+        if needs_space && !out.is_empty() && !out.ends_with(' ') {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    if text.ends_with(char::is_whitespace) && !out.is_empty() && !out.ends_with(' ') {
+        out.push(' ');
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn subtrees_are_contiguous_ranges() {
+        let html = Html::parse_document("<div id=a><p>x <b>y</b></p><p>z</p></div>");
+        let dom = Dom::build(&html);
+        let div = dom.elements_named("div").next().unwrap();
+        let ps: Vec<usize> = dom.children(div).collect();
+        assert_eq!(ps.len(), 2);
+        assert_eq!(dom.text(div), "x yz");
+        assert_eq!(dom.text(ps[0]), "x y");
+        assert_eq!(dom.parent(ps[1]), Some(div));
+    }
+
+    #[test]
+    fn deep_nesting_does_not_recurse() {
+        let depth = 10_000;
+        let page = format!("{}text{}", "<div>".repeat(depth), "</div>".repeat(depth));
+        let html = Html::parse_document(&page);
+        let dom = Dom::build(&html);
+        assert!(dom.len() > depth);
+        assert_eq!(dom.text(0), "text");
+    }
+}

@@ -1,0 +1,544 @@
+//! Writing the chosen body nodes out as clean HTML for the feed and as plain text blocks.
+//!
+//! Only structure a reader needs survives: paragraphs, headings, lists, quotes, tables,
+//! figures with captions, code, links and images, with every URL made absolute. Layout
+//! wrappers are unwrapped, empty blocks dropped, leftover ad placeholders (`[iklan_2]`)
+//! removed. The result then goes through `ammonia`, so whatever slipped past the structural
+//! pass still cannot carry scripts, event handlers or `javascript:` links into a feed.
+
+use std::collections::HashSet;
+use std::sync::LazyLock;
+
+use regex::Regex;
+use url::Url;
+
+use super::content::{is_block, is_junk_container, Analysis};
+use super::dom::{push_collapsed, Dom, NodeKind};
+
+/// The cleaned body.
+#[derive(Debug, Default, Clone)]
+pub struct Body {
+    pub html: String,
+    /// Text of each block (paragraph, heading, list item…), in order.
+    pub blocks: Vec<String>,
+    /// Absolute URL of the first image in the body.
+    pub first_image: Option<Url>,
+}
+
+impl Body {
+    /// Blocks separated by blank lines.
+    pub fn text(&self) -> String {
+        self.blocks.join("\n\n")
+    }
+}
+
+/// Tags written out as they are.
+const KEPT: [&str; 36] = [
+    "p",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "ul",
+    "ol",
+    "li",
+    "blockquote",
+    "pre",
+    "code",
+    "em",
+    "i",
+    "strong",
+    "b",
+    "a",
+    "img",
+    "figure",
+    "figcaption",
+    "table",
+    "thead",
+    "tbody",
+    "tfoot",
+    "tr",
+    "th",
+    "td",
+    "caption",
+    "br",
+    "hr",
+    "sub",
+    "sup",
+    "dl",
+    "dt",
+    "dd",
+    "q",
+];
+const KEPT_INLINE_EXTRA: [&str; 6] = ["s", "del", "u", "mark", "small", "cite"];
+const VOID: [&str; 3] = ["img", "br", "hr"];
+/// Blocks that disappear when nothing is left in them.
+const DROP_WHEN_EMPTY: [&str; 20] = [
+    "p",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "ul",
+    "ol",
+    "li",
+    "blockquote",
+    "pre",
+    "figure",
+    "figcaption",
+    "dl",
+    "dt",
+    "dd",
+    "a",
+    "em",
+    "strong",
+    "b",
+];
+
+static AD_PLACEHOLDER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\[\s*(?:iklan|ads?|advert\w*|advertisement|banner|quangcao|quảng cáo|werbung|anuncio|publicit[eé])[\s_-]*\d*\s*\]")
+        .expect("valid regex")
+});
+
+pub fn render(dom: &Dom, a: &Analysis, roots: &[usize], base: &Url, title: &str) -> Body {
+    let mut w = Writer {
+        dom,
+        base,
+        html: String::new(),
+        blocks: Vec::new(),
+        block: String::new(),
+        content_marks: 0,
+        pre_depth: 0,
+        first_image: None,
+    };
+    enum Step<'s> {
+        Enter(usize),
+        Leave {
+            tag: &'s str,
+            source_block: bool,
+            open_at: usize,
+            marks_at: usize,
+        },
+    }
+    for &root in roots {
+        let mut stack = vec![Step::Enter(root)];
+        while let Some(step) = stack.pop() {
+            match step {
+                Step::Leave {
+                    tag,
+                    source_block,
+                    open_at,
+                    marks_at,
+                } => {
+                    w.leave(tag, open_at, marks_at);
+                    if source_block {
+                        w.break_block();
+                    }
+                }
+                Step::Enter(i) => {
+                    if a.removed[i] {
+                        continue;
+                    }
+                    match dom.nodes[i].kind {
+                        NodeKind::Text(t) => w.text(t),
+                        NodeKind::Other => {}
+                        NodeKind::Element(_) => {
+                            if skip_element(dom, a, i, title) {
+                                continue;
+                            }
+                            let tag = output_tag(dom, a, i);
+                            let (open_at, marks_at) = (w.html.len(), w.content_marks);
+                            if let Some(tag) = tag {
+                                if !w.open(tag, i) {
+                                    continue;
+                                }
+                                if VOID.contains(&tag) {
+                                    continue;
+                                }
+                            } else if is_block(dom.tag(i)) {
+                                w.break_block();
+                            }
+                            stack.push(Step::Leave {
+                                tag: tag.unwrap_or(""),
+                                source_block: is_block(dom.tag(i)),
+                                open_at,
+                                marks_at,
+                            });
+                            let children: Vec<usize> = dom.children(i).collect();
+                            stack.extend(children.into_iter().rev().map(Step::Enter));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    w.break_block();
+    Body {
+        html: sanitise(&w.html),
+        blocks: w.blocks,
+        first_image: w.first_image,
+    }
+}
+
+fn skip_element(dom: &Dom, a: &Analysis, i: usize, title: &str) -> bool {
+    let tag = dom.tag(i);
+    if is_junk_container(dom, a, i) {
+        return true;
+    }
+    // The headline is the entry's title already; repeating it in the body reads badly.
+    tag == "h1" && same_text(&dom.text(i), title)
+}
+
+fn same_text(a: &str, b: &str) -> bool {
+    let norm = |s: &str| {
+        s.split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase()
+    };
+    norm(a) == norm(b)
+}
+
+/// What an element becomes in the output: a kept tag, `<p>` for a `div` used as a
+/// paragraph, or `None` to unwrap it (keep its children, lose the element).
+fn output_tag(dom: &Dom, a: &Analysis, i: usize) -> Option<&'static str> {
+    let tag = dom.tag(i);
+    if tag == "h1" {
+        return Some("h2");
+    }
+    if let Some(kept) = KEPT
+        .iter()
+        .chain(KEPT_INLINE_EXTRA.iter())
+        .find(|k| **k == tag)
+    {
+        return Some(kept);
+    }
+    let text_box = matches!(
+        tag,
+        "div" | "section" | "article" | "center" | "main" | "header"
+    );
+    if text_box && !a.has_block[i] && a.text_len[i] > 0 && !inside_paragraph(dom, i) {
+        return Some("p");
+    }
+    None
+}
+
+fn inside_paragraph(dom: &Dom, i: usize) -> bool {
+    let mut p = dom.parent(i);
+    while let Some(anc) = p {
+        if matches!(
+            dom.tag(anc),
+            "p" | "li"
+                | "td"
+                | "th"
+                | "dd"
+                | "dt"
+                | "figcaption"
+                | "blockquote"
+                | "h1"
+                | "h2"
+                | "h3"
+                | "h4"
+                | "h5"
+                | "h6"
+        ) {
+            return true;
+        }
+        p = dom.parent(anc);
+    }
+    false
+}
+
+struct Writer<'d, 'a> {
+    dom: &'d Dom<'a>,
+    base: &'d Url,
+    html: String,
+    blocks: Vec<String>,
+    block: String,
+    /// Counts text and images written, to tell an empty block from a full one.
+    content_marks: usize,
+    pre_depth: usize,
+    first_image: Option<Url>,
+}
+
+impl Writer<'_, '_> {
+    /// Writes the start tag; `false` when the element is dropped whole (an image without a
+    /// usable source).
+    fn open(&mut self, tag: &'static str, i: usize) -> bool {
+        match tag {
+            "img" => {
+                let Some(src) = image_source(self.dom, i).and_then(|s| absolute(self.base, s))
+                else {
+                    return false;
+                };
+                let alt = self.dom.attr(i, "alt").unwrap_or("");
+                self.html.push_str(&format!(
+                    "<img src=\"{}\" alt=\"{}\">",
+                    escape(src.as_str()),
+                    escape(alt)
+                ));
+                self.first_image.get_or_insert(src);
+                self.content_marks += 1;
+                return true;
+            }
+            "br" => {
+                self.html.push_str("<br>");
+                self.block.push('\n');
+                return true;
+            }
+            "hr" => {
+                self.break_block();
+                self.html.push_str("<hr>");
+                return true;
+            }
+            _ => {}
+        }
+        if is_block(tag)
+            || matches!(
+                tag,
+                "figcaption" | "caption" | "thead" | "tbody" | "tfoot" | "dt" | "dd"
+            )
+        {
+            self.break_block();
+        }
+        self.html.push('<');
+        self.html.push_str(tag);
+        match tag {
+            "a" => {
+                if let Some(href) = self
+                    .dom
+                    .attr(i, "href")
+                    .and_then(|h| absolute(self.base, h))
+                {
+                    self.html
+                        .push_str(&format!(" href=\"{}\"", escape(href.as_str())));
+                }
+            }
+            "td" | "th" => {
+                for attr in ["colspan", "rowspan"] {
+                    if let Some(v) = self
+                        .dom
+                        .attr(i, attr)
+                        .filter(|v| v.chars().all(|c| c.is_ascii_digit()))
+                    {
+                        self.html.push_str(&format!(" {attr}=\"{v}\""));
+                    }
+                }
+            }
+            _ => {}
+        }
+        self.html.push('>');
+        if tag == "pre" {
+            self.pre_depth += 1;
+        }
+        true
+    }
+
+    fn leave(&mut self, tag: &str, open_at: usize, marks_at: usize) {
+        if tag.is_empty() {
+            return;
+        }
+        if tag == "pre" {
+            self.pre_depth = self.pre_depth.saturating_sub(1);
+        }
+        if DROP_WHEN_EMPTY.contains(&tag) && self.content_marks == marks_at {
+            self.html.truncate(open_at);
+            return;
+        }
+        self.html.push_str("</");
+        self.html.push_str(tag);
+        self.html.push('>');
+        if is_block(tag) || matches!(tag, "figcaption" | "caption" | "dt" | "dd") {
+            self.break_block();
+        }
+    }
+
+    fn text(&mut self, raw: &str) {
+        let cleaned;
+        let text = if raw.contains('[') {
+            cleaned = AD_PLACEHOLDER.replace_all(raw, "");
+            cleaned.as_ref()
+        } else {
+            raw
+        };
+        if self.pre_depth > 0 {
+            self.html.push_str(&escape(text));
+            self.block.push_str(text);
+            self.content_marks += usize::from(!text.trim().is_empty());
+            return;
+        }
+        let mut collapsed = String::with_capacity(text.len());
+        push_collapsed(&mut collapsed, text);
+        if collapsed.trim().is_empty() {
+            if !collapsed.is_empty() && !self.html.ends_with([' ', '>']) {
+                self.html.push(' ');
+            }
+            if !self.block.is_empty() && !self.block.ends_with([' ', '\n']) {
+                self.block.push(' ');
+            }
+            return;
+        }
+        self.html.push_str(&escape(&collapsed));
+        if self.block.ends_with([' ', '\n']) || self.block.is_empty() {
+            self.block.push_str(collapsed.trim_start());
+        } else {
+            self.block.push_str(&collapsed);
+        }
+        self.content_marks += 1;
+    }
+
+    fn break_block(&mut self) {
+        let text = self.block.trim();
+        if !text.is_empty() {
+            let tidy = text
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .collect::<Vec<_>>()
+                .join("\n");
+            self.blocks.push(tidy);
+        }
+        self.block.clear();
+    }
+}
+
+/// The real source of an image, looking past lazy-loading placeholders.
+fn image_source<'a>(dom: &Dom<'a>, i: usize) -> Option<&'a str> {
+    let src = dom.attr(i, "src").map(str::trim).filter(|s| !s.is_empty());
+    let placeholder = src.is_none_or(|s| {
+        s.starts_with("data:") || s.contains("blank.") || s.contains("placeholder")
+    });
+    if !placeholder {
+        return src;
+    }
+    [
+        "data-src",
+        "data-lazy-src",
+        "data-original",
+        "data-url",
+        "data-lazy",
+    ]
+    .iter()
+    .find_map(|a| dom.attr(i, a).map(str::trim).filter(|s| !s.is_empty()))
+    .or_else(|| {
+        dom.attr(i, "srcset")
+            .or_else(|| dom.attr(i, "data-srcset"))
+            .and_then(|s| s.split(',').next())
+            .and_then(|s| s.split_whitespace().next())
+    })
+    .or(src.filter(|s| !s.starts_with("data:")))
+}
+
+/// Resolves a link against the page; only web and mail links survive.
+pub fn absolute(base: &Url, href: &str) -> Option<Url> {
+    let href = href.trim();
+    if href.is_empty() || href.starts_with('#') {
+        return None;
+    }
+    let url = base.join(href).ok()?;
+    matches!(url.scheme(), "http" | "https" | "mailto").then_some(url)
+}
+
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Last line of defence: whatever the structural pass let through, only safe markup leaves.
+fn sanitise(html: &str) -> String {
+    let tags: HashSet<&str> = KEPT
+        .iter()
+        .chain(KEPT_INLINE_EXTRA.iter())
+        .copied()
+        .collect();
+    ammonia::Builder::default()
+        .tags(tags)
+        .generic_attributes(HashSet::new())
+        .tag_attributes(
+            [
+                ("a", ["href"].into_iter().collect::<HashSet<_>>()),
+                ("img", ["src", "alt"].into_iter().collect()),
+                ("td", ["colspan", "rowspan"].into_iter().collect()),
+                ("th", ["colspan", "rowspan"].into_iter().collect()),
+            ]
+            .into_iter()
+            .collect(),
+        )
+        .url_schemes(["http", "https", "mailto"].into_iter().collect())
+        .url_relative(ammonia::UrlRelative::Deny)
+        .link_rel(None)
+        .clean(html)
+        .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::content::analyse;
+    use scraper::Html;
+
+    fn render_all(page: &str) -> Body {
+        let html = Html::parse_document(page);
+        let dom = Dom::build(&html);
+        let a = analyse(&dom);
+        let body = dom.elements_named("body").next().unwrap();
+        render(
+            &dom,
+            &a,
+            &[body],
+            &Url::parse("https://e.org/a/b.html").unwrap(),
+            "Title",
+        )
+    }
+
+    #[test]
+    fn keeps_structure_and_makes_urls_absolute() {
+        let b = render_all("<body><h1>Title</h1><div><p>One <a href='/x' onclick='evil()'>link</a>.</p>\
+            <img data-src='i.jpg' src='data:image/gif;base64,AA'><ul><li>item</li></ul></div></body>");
+        assert_eq!(
+            b.html,
+            "<p>One <a href=\"https://e.org/x\">link</a>.</p><img src=\"https://e.org/a/i.jpg\" alt=\"\"><ul><li>item</li></ul>"
+        );
+        assert_eq!(b.blocks, ["One link.", "item"]);
+        assert_eq!(b.first_image.unwrap().as_str(), "https://e.org/a/i.jpg");
+    }
+
+    #[test]
+    fn scripts_handlers_and_javascript_links_never_survive() {
+        let b = render_all("<body><p>a<script>alert(1)</script><a href='javascript:alert(1)'>b</a><img src=x onerror=alert(1)></p></body>");
+        assert!(
+            !b.html.contains("script")
+                && !b.html.contains("javascript")
+                && !b.html.contains("onerror"),
+            "{}",
+            b.html
+        );
+    }
+
+    #[test]
+    fn ad_placeholders_and_empty_blocks_vanish() {
+        let b = render_all(
+            "<body><p>Text before.</p><p>[iklan_2]</p><p> [ad_1] </p><p>Text after.</p></body>",
+        );
+        assert_eq!(b.html, "<p>Text before.</p><p>Text after.</p>");
+        assert_eq!(b.text(), "Text before.\n\nText after.");
+    }
+
+    #[test]
+    fn divs_used_as_paragraphs_become_paragraphs() {
+        let b = render_all("<body><div>First box.</div><div>Second <b>box</b>.</div></body>");
+        assert_eq!(b.html, "<p>First box.</p><p>Second <b>box</b>.</p>");
+        assert_eq!(b.blocks, ["First box.", "Second box."]);
+    }
+}

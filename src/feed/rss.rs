@@ -1,0 +1,270 @@
+//! RSS 2.0 with the `content:`, `dc:`, `atom:` and Media RSS extensions readers expect:
+//! full text in `content:encoded`, authors in `dc:creator` (RSS `<author>` wants an e-mail),
+//! the lead image as `media:content` and as an enclosure.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use rss::extension::dublincore::DublinCoreExtension;
+use rss::extension::{Extension, ExtensionMap};
+use rss::{Category, Channel, Enclosure, Guid, Item};
+
+use super::{Entry, Feed};
+
+const ATOM_NS: &str = "http://www.w3.org/2005/Atom";
+const MEDIA_NS: &str = "http://search.yahoo.com/mrss/";
+
+/// Renders the feed as an RSS 2.0 document.
+pub fn render(feed: &Feed) -> String {
+    let mut namespaces = BTreeMap::new();
+    let mut extensions = ExtensionMap::default();
+    if let Some(self_url) = &feed.self_url {
+        namespaces.insert("atom".to_string(), ATOM_NS.to_string());
+        let link = Extension {
+            name: "atom:link".into(),
+            attrs: [
+                ("href".to_string(), xml_safe(self_url)),
+                ("rel".to_string(), "self".to_string()),
+                ("type".to_string(), "application/rss+xml".to_string()),
+            ]
+            .into_iter()
+            .collect(),
+            ..Extension::default()
+        };
+        extensions.insert(
+            "atom".into(),
+            [("link".to_string(), vec![link])].into_iter().collect(),
+        );
+    }
+    if feed.entries.iter().any(|e| e.image.is_some()) {
+        namespaces.insert("media".to_string(), MEDIA_NS.to_string());
+    }
+    let channel = Channel {
+        title: xml_safe(&feed.title),
+        link: xml_safe(&feed.link),
+        description: xml_safe(&feed.description),
+        language: feed.language.as_deref().map(xml_safe),
+        generator: Some(crate::GENERATOR.to_string()),
+        docs: Some("https://www.rssboard.org/rss-specification".to_string()),
+        last_build_date: feed.last_build.map(|d| d.to_rfc2822()),
+        items: feed.entries.iter().map(item).collect(),
+        namespaces,
+        extensions,
+        ..Channel::default()
+    };
+    channel.to_string()
+}
+
+fn item(entry: &Entry) -> Item {
+    let mut extensions = ExtensionMap::default();
+    let mut enclosure = None;
+    if let Some(image) = &entry.image {
+        let image = xml_safe(image);
+        let mut attrs: BTreeMap<String, String> = [
+            ("url".to_string(), image.clone()),
+            ("medium".to_string(), "image".to_string()),
+        ]
+        .into_iter()
+        .collect();
+        if let Some(mime) = image_type(&image) {
+            attrs.insert("type".into(), mime.into());
+            enclosure = Some(Enclosure {
+                url: image.clone(),
+                length: "0".into(),
+                mime_type: mime.into(),
+            });
+        }
+        let content = Extension {
+            name: "media:content".into(),
+            attrs,
+            ..Extension::default()
+        };
+        extensions.insert(
+            "media".into(),
+            [("content".to_string(), vec![content])]
+                .into_iter()
+                .collect(),
+        );
+    }
+    let creators: Vec<String> = entry.authors.iter().map(|a| xml_safe(a)).collect();
+    Item {
+        title: Some(xml_safe(&entry.title)),
+        link: Some(xml_safe(&entry.link)),
+        description: Some(xml_safe(&entry.summary)),
+        content: Some(xml_safe(&entry.content_html)).filter(|c| !c.is_empty()),
+        guid: Some(Guid {
+            value: xml_safe(&entry.id),
+            permalink: entry.id == entry.link && entry.id.starts_with("http"),
+        }),
+        pub_date: Some(entry.published.to_rfc2822()),
+        dublin_core_ext: (!creators.is_empty()).then(|| DublinCoreExtension {
+            creators,
+            ..DublinCoreExtension::default()
+        }),
+        categories: entry
+            .categories
+            .iter()
+            .map(|c| Category {
+                name: xml_safe(c),
+                domain: None,
+            })
+            .collect(),
+        enclosure,
+        extensions,
+        ..Item::default()
+    }
+}
+
+/// Reads back a feed this module wrote (or any RSS 2.0 feed), for merging across runs.
+pub fn parse(xml: &[u8]) -> Result<Feed, String> {
+    let channel = Channel::read_from(xml).map_err(|e| e.to_string())?;
+    let entries = channel
+        .items
+        .iter()
+        .map(entry_from_item)
+        .collect::<Result<Vec<_>, _>>()?;
+    let self_url = channel
+        .extensions
+        .get("atom")
+        .and_then(|a| a.get("link"))
+        .and_then(|links| {
+            links
+                .iter()
+                .find(|l| l.attrs.get("rel").map(String::as_str) == Some("self"))
+        })
+        .and_then(|l| l.attrs.get("href").cloned());
+    Ok(Feed {
+        title: channel.title,
+        link: channel.link,
+        description: channel.description,
+        language: channel.language,
+        self_url,
+        last_build: channel
+            .last_build_date
+            .as_deref()
+            .and_then(|d| DateTime::parse_from_rfc2822(d).ok())
+            .map(|d| d.with_timezone(&Utc)),
+        entries,
+    })
+}
+
+fn entry_from_item(item: &Item) -> Result<Entry, String> {
+    let id = item
+        .guid
+        .as_ref()
+        .map(|g| g.value.clone())
+        .or_else(|| item.link.clone())
+        .ok_or("an item has neither guid nor link")?;
+    let published = item
+        .pub_date
+        .as_deref()
+        .and_then(|d| DateTime::parse_from_rfc2822(d).ok())
+        .ok_or_else(|| format!("item {id} has no valid pubDate"))?;
+    let image = item
+        .extensions
+        .get("media")
+        .and_then(|m| m.get("content"))
+        .and_then(|c| c.first())
+        .and_then(|c| c.attrs.get("url").cloned())
+        .or_else(|| item.enclosure.as_ref().map(|e| e.url.clone()));
+    Ok(Entry {
+        link: item.link.clone().unwrap_or_else(|| id.clone()),
+        id,
+        title: item.title.clone().unwrap_or_default(),
+        authors: item
+            .dublin_core_ext
+            .as_ref()
+            .map(|dc| dc.creators.clone())
+            .unwrap_or_default(),
+        published,
+        date_is_first_seen: false,
+        summary: item.description.clone().unwrap_or_default(),
+        content_html: item.content.clone().unwrap_or_default(),
+        image,
+        categories: item.categories.iter().map(|c| c.name.clone()).collect(),
+    })
+}
+
+fn image_type(url: &str) -> Option<&'static str> {
+    let path = url
+        .split(['?', '#'])
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let ext = path.rsplit_once('.').map(|(_, e)| e)?;
+    Some(match ext {
+        "jpg" | "jpeg" => "image/jpeg",
+        "png" => "image/png",
+        "gif" => "image/gif",
+        "webp" => "image/webp",
+        "avif" => "image/avif",
+        "svg" => "image/svg+xml",
+        _ => return None,
+    })
+}
+
+/// Drops the characters XML 1.0 forbids: one NUL in a page must not make the feed unreadable.
+pub fn xml_safe(text: &str) -> String {
+    text.chars()
+        .filter(|&c| matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..='\u{10FFFF}'))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn entry(id: &str) -> Entry {
+        Entry {
+            id: id.into(),
+            link: id.into(),
+            title: "A <b>bold</b> & \u{0}strange ]]> title 🦀 مرحبا".into(),
+            authors: vec!["Jane Doe".into(), "John Roe".into()],
+            published: chrono::FixedOffset::east_opt(7 * 3600)
+                .unwrap()
+                .with_ymd_and_hms(2024, 7, 17, 10, 15, 0)
+                .unwrap(),
+            date_is_first_seen: false,
+            summary: "Summary with ]]> inside".into(),
+            content_html: "<p>Body &amp; more ]]> text\u{1}</p>".into(),
+            image: Some("https://e.org/i.jpg".into()),
+            categories: vec!["Tech".into()],
+        }
+    }
+
+    #[test]
+    fn renders_and_parses_back_the_same_entries() {
+        let mut feed = Feed::new("T", "https://e.org/", "D");
+        feed.self_url = Some("https://feeds.example/t.xml".into());
+        feed.language = Some("id".into());
+        feed.entries = vec![entry("https://e.org/a"), entry("https://e.org/b")];
+        let xml = render(&feed);
+        assert!(xml.contains("<dc:creator>Jane Doe</dc:creator>"), "{xml}");
+        assert!(xml.contains("<pubDate>Wed, 17 Jul 2024 10:15:00 +0700</pubDate>"));
+        assert!(!xml.contains('\u{0}') && !xml.contains('\u{1}'));
+        let back = parse(xml.as_bytes()).unwrap();
+        assert_eq!(back.entries.len(), 2);
+        assert_eq!(
+            back.entries[0].title,
+            "A <b>bold</b> & strange ]]> title 🦀 مرحبا"
+        );
+        assert_eq!(
+            back.entries[0].content_html,
+            "<p>Body &amp; more ]]> text</p>"
+        );
+        assert_eq!(back.entries[0].authors, ["Jane Doe", "John Roe"]);
+        assert_eq!(back.entries[0].published, feed.entries[0].published);
+        assert_eq!(
+            back.entries[0].image.as_deref(),
+            Some("https://e.org/i.jpg")
+        );
+        assert_eq!(back.self_url, feed.self_url);
+    }
+
+    #[test]
+    fn garbage_is_not_a_feed() {
+        assert!(parse(b"<html>not a feed").is_err());
+        assert!(parse(b"").is_err());
+    }
+}
