@@ -385,7 +385,7 @@ fn merge_siblings(
             if !scored.is_nan() && scored + bonus >= threshold {
                 return true;
             }
-            if !is_paragraph_like(dom, a, s) && !(dom.tag(s) == "div" && !a.has_block[s]) {
+            if !is_paragraph_like(dom, a, s) {
                 return false;
             }
             let len = a.text_len[s];

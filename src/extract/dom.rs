@@ -146,16 +146,24 @@ impl<'a> Dom<'a> {
     }
 }
 
-/// Appends `text` to `out`, turning every run of white space into one space.
+/// Appends `text` to `out`, turning every run of white space into one space and dropping
+/// what is never text: control characters, and the U+FFFD the parser puts in place of NUL.
 pub fn push_collapsed(out: &mut String, text: &str) {
-    for (n, word) in text.split_whitespace().enumerate() {
-        let needs_space = n > 0 || text.starts_with(char::is_whitespace);
-        if needs_space && !out.is_empty() && !out.ends_with(' ') {
-            out.push(' ');
+    let mut pending_space = text.starts_with(char::is_whitespace);
+    for c in text.chars() {
+        if c.is_whitespace() {
+            pending_space = true;
+        } else if c.is_control() || c == '\u{fffd}' {
+            continue;
+        } else {
+            if pending_space && !out.is_empty() && !out.ends_with(' ') {
+                out.push(' ');
+            }
+            pending_space = false;
+            out.push(c);
         }
-        out.push_str(word);
     }
-    if text.ends_with(char::is_whitespace) && !out.is_empty() && !out.ends_with(' ') {
+    if pending_space && !out.is_empty() && !out.ends_with(' ') {
         out.push(' ');
     }
 }

@@ -297,7 +297,7 @@ fn normalize_language(tag: &str) -> Option<String> {
 /// The page's description, unless it is only a cut-off copy of the first paragraph, in which
 /// case the paragraph itself reads better.
 fn summary(description: Option<&str>, body: &Body) -> String {
-    let lead = body.blocks.first().map(String::as_str).unwrap_or("");
+    let lead = body.prose_blocks().next().unwrap_or("");
     if let Some(d) = description {
         let stem = d.trim_end_matches(['.', '…', ' ']);
         let truncated_copy = !stem.is_empty() && lead.starts_with(stem) && lead.len() > stem.len();
@@ -305,7 +305,10 @@ fn summary(description: Option<&str>, body: &Body) -> String {
             return d.to_string();
         }
     }
-    first_words(&body.blocks.join(" "), SUMMARY_CHARS)
+    first_words(
+        &body.prose_blocks().collect::<Vec<_>>().join(" "),
+        SUMMARY_CHARS,
+    )
 }
 
 /// At most `max` characters, cut at a word boundary, with an ellipsis when cut.
@@ -368,6 +371,7 @@ mod tests {
     fn truncated_descriptions_give_way_to_the_lead() {
         let body = Body {
             blocks: vec!["The full first paragraph, which is long.".into()],
+            prose: vec![0],
             ..Body::default()
         };
         assert_eq!(

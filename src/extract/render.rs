@@ -21,6 +21,8 @@ pub struct Body {
     pub html: String,
     /// Text of each block (paragraph, heading, list item…), in order.
     pub blocks: Vec<String>,
+    /// Indices into `blocks` of running text: not captions, the blocks a summary is made of.
+    pub prose: Vec<usize>,
     /// Absolute URL of the first image in the body.
     pub first_image: Option<Url>,
 }
@@ -29,6 +31,11 @@ impl Body {
     /// Blocks separated by blank lines.
     pub fn text(&self) -> String {
         self.blocks.join("\n\n")
+    }
+
+    /// The running-text blocks, in order.
+    pub fn prose_blocks(&self) -> impl Iterator<Item = &str> {
+        self.prose.iter().map(|&i| self.blocks[i].as_str())
     }
 }
 
@@ -108,6 +115,8 @@ pub fn render(dom: &Dom, a: &Analysis, roots: &[usize], base: &Url, title: &str)
         base,
         html: String::new(),
         blocks: Vec::new(),
+        prose: Vec::new(),
+        caption_depth: 0,
         block: String::new(),
         content_marks: 0,
         pre_depth: 0,
@@ -178,6 +187,7 @@ pub fn render(dom: &Dom, a: &Analysis, roots: &[usize], base: &Url, title: &str)
     Body {
         html: sanitise(&w.html),
         blocks: w.blocks,
+        prose: w.prose,
         first_image: w.first_image,
     }
 }
@@ -256,6 +266,9 @@ struct Writer<'d, 'a> {
     base: &'d Url,
     html: String,
     blocks: Vec<String>,
+    prose: Vec<usize>,
+    /// Inside a `figcaption` or `caption`: text there is not prose.
+    caption_depth: usize,
     block: String,
     /// Counts text and images written, to tell an empty block from a full one.
     content_marks: usize,
@@ -333,6 +346,9 @@ impl Writer<'_, '_> {
         if tag == "pre" {
             self.pre_depth += 1;
         }
+        if matches!(tag, "figcaption" | "caption") {
+            self.caption_depth += 1;
+        }
         true
     }
 
@@ -342,6 +358,10 @@ impl Writer<'_, '_> {
         }
         if tag == "pre" {
             self.pre_depth = self.pre_depth.saturating_sub(1);
+        }
+        if matches!(tag, "figcaption" | "caption") {
+            self.break_block();
+            self.caption_depth = self.caption_depth.saturating_sub(1);
         }
         if DROP_WHEN_EMPTY.contains(&tag) && self.content_marks == marks_at {
             self.html.truncate(open_at);
@@ -398,6 +418,9 @@ impl Writer<'_, '_> {
                 .filter(|l| !l.is_empty())
                 .collect::<Vec<_>>()
                 .join("\n");
+            if self.caption_depth == 0 {
+                self.prose.push(self.blocks.len());
+            }
             self.blocks.push(tidy);
         }
         self.block.clear();

@@ -47,15 +47,40 @@ pub fn render(feed: &Feed) -> String {
         generator: Some(crate::GENERATOR.to_string()),
         docs: Some("https://www.rssboard.org/rss-specification".to_string()),
         last_build_date: feed.last_build.map(|d| d.to_rfc2822()),
-        items: feed.entries.iter().map(item).collect(),
+        items: feed.entries.iter().map(|e| item(e, &feed.title)).collect(),
         namespaces,
         extensions,
         ..Channel::default()
     };
-    channel.to_string()
+    plain_text_char_refs(&channel.to_string())
 }
 
-fn item(entry: &Entry) -> Item {
+/// Outside CDATA sections, writes `&` and `<` as hexadecimal character references.
+/// RSS never said whether `<title>` is plain text or HTML; readers that decode it twice
+/// show `&amp;` or swallow `<b>`, and the W3C validator asks for `&#x26;` and `&#x3C;`,
+/// which every XML parser reads the same and no reader mistakes for markup.
+fn plain_text_char_refs(xml: &str) -> String {
+    let mut out = String::with_capacity(xml.len() + 64);
+    let mut rest = xml;
+    while let Some(start) = rest.find("<![CDATA[") {
+        let end = rest[start..]
+            .find("]]>")
+            .map_or(rest.len(), |e| start + e + 3);
+        out.push_str(
+            &rest[..start]
+                .replace("&amp;", "&#x26;")
+                .replace("&lt;", "&#x3C;"),
+        );
+        out.push_str(&rest[start..end]);
+        rest = &rest[end..];
+    }
+    out.push_str(&rest.replace("&amp;", "&#x26;").replace("&lt;", "&#x3C;"));
+    out
+}
+
+/// An entry with no known author is credited to the feed (the publisher): readers show
+/// an empty author field as a blank, and some as "unknown".
+fn item(entry: &Entry, publisher: &str) -> Item {
     let mut extensions = ExtensionMap::default();
     let mut enclosure = None;
     if let Some(image) = &entry.image {
@@ -86,7 +111,10 @@ fn item(entry: &Entry) -> Item {
                 .collect(),
         );
     }
-    let creators: Vec<String> = entry.authors.iter().map(|a| xml_safe(a)).collect();
+    let mut creators: Vec<String> = entry.authors.iter().map(|a| xml_safe(a)).collect();
+    if creators.is_empty() && !publisher.trim().is_empty() {
+        creators.push(xml_safe(publisher));
+    }
     Item {
         title: Some(xml_safe(&entry.title)),
         link: Some(xml_safe(&entry.link)),
@@ -260,6 +288,15 @@ mod tests {
             Some("https://e.org/i.jpg")
         );
         assert_eq!(back.self_url, feed.self_url);
+    }
+
+    #[test]
+    fn plain_text_escapes_become_char_refs_but_cdata_is_untouched() {
+        let xml = "<title>a &amp; b &lt; c</title><x><![CDATA[&amp; &lt;]]></x>&amp;";
+        assert_eq!(
+            plain_text_char_refs(xml),
+            "<title>a &#x26; b &#x3C; c</title><x><![CDATA[&amp; &lt;]]></x>&#x26;"
+        );
     }
 
     #[test]

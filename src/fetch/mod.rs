@@ -248,11 +248,31 @@ fn decode_html(url: &Url, body: &[u8], content_type: Option<&str>) -> Result<Str
     ))
 }
 
-/// NUL bytes never occur in text encodings we read (UTF-16 pages announce themselves by BOM).
+/// Binary formats announce themselves by magic numbers, and otherwise by control bytes that
+/// text never has (the WHATWG sniffing rule's "binary data bytes"). A stray NUL in a real
+/// page is tolerated: it is stripped later, not a reason to lose the article.
 fn looks_binary(body: &[u8]) -> bool {
+    const MAGIC: [&[u8]; 9] = [
+        b"\x89PNG",
+        b"GIF8",
+        b"\xFF\xD8\xFF",
+        b"%PDF-",
+        b"PK\x03\x04",
+        b"\x1F\x8B",
+        b"RIFF",
+        b"\x00\x00\x01\x00",
+        b"7z\xBC\xAF",
+    ];
+    if MAGIC.iter().any(|m| body.starts_with(m)) {
+        return true;
+    }
     let head = &body[..body.len().min(1024)];
     let utf16_bom = head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]);
-    !utf16_bom && head.contains(&0)
+    let binary_bytes = head
+        .iter()
+        .filter(|&&b| matches!(b, 0x00..=0x08 | 0x0B | 0x0E..=0x1A | 0x1C..=0x1F))
+        .count();
+    !utf16_bom && binary_bytes * 20 > head.len()
 }
 
 /// The error and its causes on one line: reqwest's top-level message alone is often just
@@ -282,6 +302,9 @@ mod tests {
             Err(FetchError::Binary { .. })
         ));
         assert!(decode_html(&url, b"<p>ok</p>", None).is_ok());
+        assert!(decode_html(&url, b"\0\x01\x02\x03garbage\0", None).is_err());
+        let stray_nul = format!("<html><body><p>{}\0</p></body></html>", "text ".repeat(40));
+        assert!(decode_html(&url, stray_nul.as_bytes(), None).is_ok());
     }
 
     #[test]

@@ -1,0 +1,204 @@
+//! Shared pieces of the end-to-end tests: a loopback HTTP server the test starts itself,
+//! the path of the real binary, and the shipped fixtures.
+#![allow(dead_code)]
+
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// What the server answers on one path.
+#[derive(Clone)]
+pub enum Reply {
+    /// 200 with this content type and body.
+    Page {
+        content_type: &'static str,
+        body: Vec<u8>,
+    },
+    /// A bare status with a short body.
+    Status(u16),
+    /// 302 to this location.
+    Redirect(String),
+    /// Waits this long before answering 200 with the body (to trip timeouts).
+    Slow { delay: Duration, body: Vec<u8> },
+}
+
+impl Reply {
+    pub fn html(body: impl Into<Vec<u8>>) -> Reply {
+        Reply::Page {
+            content_type: "text/html; charset=utf-8",
+            body: body.into(),
+        }
+    }
+}
+
+/// A tiny HTTP/1.1 server on 127.0.0.1 that answers from a fixed table, one thread per
+/// connection, closing each connection after one response.
+pub struct Server {
+    pub addr: SocketAddr,
+    stop: Arc<AtomicBool>,
+    pub requests: Arc<AtomicUsize>,
+}
+
+impl Server {
+    pub fn start(routes: Vec<(&str, Reply)>) -> Server {
+        let routes: Arc<HashMap<String, Reply>> = Arc::new(
+            routes
+                .into_iter()
+                .map(|(p, r)| (p.to_string(), r))
+                .collect(),
+        );
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
+        let addr = listener.local_addr().expect("local addr");
+        let stop = Arc::new(AtomicBool::new(false));
+        let requests = Arc::new(AtomicUsize::new(0));
+        let (stop2, requests2) = (stop.clone(), requests.clone());
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                if stop2.load(Ordering::SeqCst) {
+                    break;
+                }
+                let Ok(stream) = stream else { continue };
+                let routes = routes.clone();
+                requests2.fetch_add(1, Ordering::SeqCst);
+                std::thread::spawn(move || serve(stream, &routes));
+            }
+        });
+        Server {
+            addr,
+            stop,
+            requests,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{}", self.addr, path)
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        let _ = TcpStream::connect(self.addr);
+    }
+}
+
+fn serve(mut stream: TcpStream, routes: &HashMap<String, Reply>) {
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
+    let mut reader = BufReader::new(stream.try_clone().expect("clone stream"));
+    let mut request_line = String::new();
+    if reader.read_line(&mut request_line).is_err() {
+        return;
+    }
+    loop {
+        let mut header = String::new();
+        match reader.read_line(&mut header) {
+            Ok(0) | Err(_) => break,
+            Ok(_) if header.trim().is_empty() => break,
+            Ok(_) => {}
+        }
+    }
+    let path = request_line
+        .split_whitespace()
+        .nth(1)
+        .unwrap_or("/")
+        .to_string();
+    let (status, headers, body): (u16, Vec<(String, String)>, Vec<u8>) = match routes.get(&path) {
+        Some(Reply::Page { content_type, body }) => (
+            200,
+            vec![("Content-Type".into(), content_type.to_string())],
+            body.clone(),
+        ),
+        Some(Reply::Status(code)) => (
+            *code,
+            vec![("Content-Type".into(), "text/html".into())],
+            format!("<h1>status {code}</h1>").into_bytes(),
+        ),
+        Some(Reply::Redirect(to)) => (302, vec![("Location".into(), to.clone())], Vec::new()),
+        Some(Reply::Slow { delay, body }) => {
+            std::thread::sleep(*delay);
+            (
+                200,
+                vec![("Content-Type".into(), "text/html".into())],
+                body.clone(),
+            )
+        }
+        None => (
+            404,
+            vec![("Content-Type".into(), "text/html".into())],
+            b"<h1>not found</h1>".to_vec(),
+        ),
+    };
+    let mut head = format!(
+        "HTTP/1.1 {status} X\r\nContent-Length: {}\r\nConnection: close\r\n",
+        body.len()
+    );
+    for (k, v) in headers {
+        head.push_str(&format!("{k}: {v}\r\n"));
+    }
+    head.push_str("\r\n");
+    let _ = stream.write_all(head.as_bytes());
+    let _ = stream.write_all(&body);
+}
+
+pub fn binary() -> &'static str {
+    env!("CARGO_BIN_EXE_feedgen")
+}
+
+pub fn feedgen(args: &[&str]) -> Output {
+    Command::new(binary())
+        .args(args)
+        .output()
+        .expect("run feedgen")
+}
+
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn fixture(name: &str) -> Vec<u8> {
+    std::fs::read(repo().join("tests/fixtures").join(name)).expect("fixture")
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// Parses a feed with feed-rs, an independent parser, failing the test if it does not parse.
+pub fn parse_feed(bytes: &[u8]) -> feed_rs::model::Feed {
+    feed_rs::parser::parse(bytes).unwrap_or_else(|e| {
+        panic!(
+            "feed does not parse: {e}\n{}",
+            String::from_utf8_lossy(bytes)
+        )
+    })
+}
+
+/// Runs `../shared/tools/check-feed` (feedparser, spec, W3C where installed, newsboat) on
+/// the files. `.ci/run` installs what it needs; a machine without it fails the test unless
+/// FEEDGEN_SKIP_CHECK_FEED=1 says the skip is deliberate.
+pub fn check_feed(files: &[&Path]) {
+    let tool = repo().join("../shared/tools/check-feed");
+    if !tool.exists() || std::env::var("FEEDGEN_SKIP_CHECK_FEED").is_ok_and(|v| v == "1") {
+        assert!(
+            std::env::var("FEEDGEN_SKIP_CHECK_FEED").is_ok_and(|v| v == "1"),
+            "{} not found; set FEEDGEN_SKIP_CHECK_FEED=1 to skip consumer checks deliberately",
+            tool.display()
+        );
+        return;
+    }
+    let out = Command::new(&tool)
+        .args(files)
+        .output()
+        .expect("run check-feed");
+    let report = format!("{}{}", stdout(&out), stderr(&out));
+    assert!(out.status.success(), "check-feed failed:\n{report}");
+}
