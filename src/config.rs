@@ -11,6 +11,8 @@ use serde::Deserialize;
 use toml::Spanned;
 use url::Url;
 
+use crate::feed::Format;
+
 /// Entries a feed keeps when the config does not say.
 pub const DEFAULT_MAX_ITEMS: usize = 50;
 /// Seconds one request may take, connection to last byte.
@@ -46,6 +48,10 @@ pub struct Config {
     pub base_url: Option<Url>,
     pub fetch: FetchSettings,
     pub concurrency: usize,
+    /// How often cron runs feedgen, so readers know how long to cache (`<ttl>`).
+    pub interval_minutes: Option<u32>,
+    /// Whether XML feeds link an XSL stylesheet that browsers render as a page.
+    pub stylesheet: bool,
     pub feeds: Vec<FeedConfig>,
 }
 
@@ -80,15 +86,10 @@ pub struct FeedConfig {
     /// The public site a `file:` source mirrors: pages read from disk get their links from it.
     pub site_url: Option<Url>,
     pub max_items: usize,
+    /// Formats written, first one first: `NAME.xml`, `NAME.atom`, `NAME.json`.
+    pub formats: Vec<Format>,
     /// Line of the table in the config, for messages about this feed.
     pub line: usize,
-}
-
-impl FeedConfig {
-    /// Where this feed's RSS file goes.
-    pub fn rss_path(&self, output_dir: &Path) -> PathBuf {
-        output_dir.join(format!("{}.xml", self.name))
-    }
 }
 
 #[derive(Deserialize)]
@@ -102,6 +103,9 @@ struct RawConfig {
     user_agent: Option<String>,
     concurrency: Option<Spanned<usize>>,
     max_items: Option<Spanned<usize>>,
+    formats: Option<Spanned<Vec<Format>>>,
+    interval_minutes: Option<Spanned<u32>>,
+    stylesheet: Option<bool>,
     #[serde(default)]
     feeds: Vec<Spanned<RawFeed>>,
 }
@@ -117,6 +121,7 @@ struct RawFeed {
     language: Option<String>,
     site_url: Option<Spanned<String>>,
     max_items: Option<Spanned<usize>>,
+    formats: Option<Spanned<Vec<Format>>>,
 }
 
 impl Config {
@@ -178,10 +183,18 @@ impl Config {
             .unwrap_or(DEFAULT_CONCURRENCY);
         let default_max_items =
             positive(&errors, raw.max_items.as_ref(), "max_items")?.unwrap_or(DEFAULT_MAX_ITEMS);
+        let default_formats =
+            formats(&errors, raw.formats.as_ref())?.unwrap_or_else(|| vec![Format::Rss]);
+        let interval_minutes = match &raw.interval_minutes {
+            Some(m) if *m.get_ref() == 0 => {
+                return Err(errors.at(m.span(), "interval_minutes must be at least 1".into()))
+            }
+            other => other.as_ref().map(|m| *m.get_ref()),
+        };
 
         let mut feeds: Vec<FeedConfig> = Vec::with_capacity(raw.feeds.len());
         for table in &raw.feeds {
-            let feed = feed_config(&errors, table, &folder, default_max_items)?;
+            let feed = feed_config(&errors, table, &folder, default_max_items, &default_formats)?;
             if let Some(other) = feeds.iter().find(|f| f.name == feed.name) {
                 return Err(errors.at_line(
                     feed.line,
@@ -205,6 +218,8 @@ impl Config {
             base_url,
             fetch,
             concurrency,
+            interval_minutes,
+            stylesheet: raw.stylesheet.unwrap_or(true),
             feeds,
         })
     }
@@ -215,6 +230,7 @@ fn feed_config(
     table: &Spanned<RawFeed>,
     folder: &Path,
     default_max_items: usize,
+    default_formats: &[Format],
 ) -> Result<FeedConfig, ConfigError> {
     let raw = table.get_ref();
     let line = errors.line_of(table.span().start);
@@ -255,8 +271,31 @@ fn feed_config(
         language: raw.language.clone().filter(|l| !l.trim().is_empty()),
         site_url,
         max_items,
+        formats: formats(errors, raw.formats.as_ref())?.unwrap_or_else(|| default_formats.to_vec()),
         line,
     })
+}
+
+/// A non-empty list of formats without repeats.
+fn formats(
+    errors: &Located,
+    value: Option<&Spanned<Vec<Format>>>,
+) -> Result<Option<Vec<Format>>, ConfigError> {
+    let Some(v) = value else { return Ok(None) };
+    let list = v.get_ref();
+    if list.is_empty() {
+        return Err(errors.at(
+            v.span(),
+            "formats is empty: list at least one of \"rss\", \"atom\", \"json\"".into(),
+        ));
+    }
+    let mut unique = Vec::new();
+    for f in list {
+        if !unique.contains(f) {
+            unique.push(*f);
+        }
+    }
+    Ok(Some(unique))
 }
 
 /// Turns a source as written in the config into a URL; `file:relative/path` resolves against
@@ -420,6 +459,16 @@ mod tests {
         let m = message("[[feeds]]\nname = \"a\"\n");
         assert!(m.contains(":1:") && m.contains("neither"), "{m}");
         assert!(message("output_dir = \"x\"\n").contains("no [[feeds]]"));
+    }
+
+    #[test]
+    fn formats_default_globally_and_per_feed() {
+        let c = parse("formats = [\"rss\", \"json\"]\n[[feeds]]\nname = \"a\"\nurl = \"https://e.org/\"\n[[feeds]]\nname = \"b\"\nurl = \"https://e.org/\"\nformats = [\"atom\"]\n").unwrap();
+        assert_eq!(c.feeds[0].formats, [Format::Rss, Format::Json]);
+        assert_eq!(c.feeds[1].formats, [Format::Atom]);
+        let m =
+            message("[[feeds]]\nname = \"a\"\nurl = \"https://e.org/\"\nformats = [\"html\"]\n");
+        assert!(m.contains(":4:") && m.contains("html"), "{m}");
     }
 
     #[test]

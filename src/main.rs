@@ -17,7 +17,8 @@ use url::Url;
 
 use feedgen::config::{self, Config, FetchSettings};
 use feedgen::extract::{self, Article};
-use feedgen::feed::store::{self, Saved};
+use feedgen::feed::store::{self, Saved, Target};
+use feedgen::feed::Format;
 use feedgen::fetch::{charset, Fetcher};
 use feedgen::run::{self, Channel};
 
@@ -54,6 +55,9 @@ struct OneShot {
     /// Public URL of the feed itself, for the self link readers use to refresh it.
     #[arg(long, value_name = "URL")]
     self_url: Option<Url>,
+    /// Feed format: rss, atom or json (default: from the --output extension, else rss).
+    #[arg(long, value_name = "FORMAT")]
+    format: Option<Format>,
     /// Entries kept in --output.
     #[arg(long, default_value_t = config::DEFAULT_MAX_ITEMS)]
     max_items: usize,
@@ -92,6 +96,12 @@ enum Command {
         #[arg(long, short)]
         quiet: bool,
     },
+    /// Print the OPML subscription list of every feed in the config.
+    Opml {
+        /// The config file.
+        #[arg(long, short, default_value = "config.toml")]
+        config: PathBuf,
+    },
     /// Extract one page's article and print it (for inspection and benchmarks).
     Extract {
         /// The page's URL; fetched unless --input gives its HTML.
@@ -120,6 +130,12 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let outcome = match cli.command {
         Some(Command::Run { config, quiet }) => cmd_run(&config, quiet),
+        Some(Command::Opml { config }) => Config::load(&config)
+            .map_err(anyhow::Error::from)
+            .and_then(|c| {
+                std::io::stdout().write_all(run::opml(&c).as_bytes())?;
+                Ok(ExitCode::SUCCESS)
+            }),
         Some(Command::Extract {
             url,
             input,
@@ -176,6 +192,18 @@ fn cmd_run(config_path: &Path, quiet: bool) -> Result<ExitCode> {
     })
 }
 
+/// The format an output file's extension implies (`.atom`, `.json`), else RSS.
+fn format_of(path: Option<&Path>) -> Format {
+    let ext = path
+        .and_then(|p| p.extension())
+        .and_then(|e| e.to_str())
+        .unwrap_or("");
+    Format::ALL
+        .into_iter()
+        .find(|f| f.extension().eq_ignore_ascii_case(ext))
+        .unwrap_or(Format::Rss)
+}
+
 /// Accepts URLs and, for convenience, plain local paths.
 fn parse_page_url(text: &str) -> Result<Url> {
     if let Ok(url) = Url::parse(text) {
@@ -201,8 +229,16 @@ fn cmd_one_shot(url_text: &str, args: &OneShot) -> Result<ExitCode> {
     if args.max_items == 0 {
         bail!(UsageError("--max-items must be at least 1".into()));
     }
-    let stored = match &args.output {
-        Some(path) => store::load(path)?,
+    let format = args
+        .format
+        .unwrap_or_else(|| format_of(args.output.as_deref()));
+    let target = args.output.as_ref().map(|path| Target {
+        format,
+        path: path.clone(),
+        self_url: args.self_url.as_ref().map(Url::to_string),
+    });
+    let stored = match &target {
+        Some(t) => store::load(std::slice::from_ref(t))?,
         None => None,
     };
     let fetcher = Fetcher::new(args.fetch.settings())?;
@@ -211,33 +247,33 @@ fn cmd_one_shot(url_text: &str, args: &OneShot) -> Result<ExitCode> {
     let channel = Channel {
         title: args.title.clone(),
         site_url: args.site_url.clone(),
-        self_url: args.self_url.as_ref().map(Url::to_string),
         max_items: args.max_items,
         ..Channel::default()
     };
-    let now = Utc::now();
+    let now = feedgen::feed::now();
     let feed = run::assemble(
         &channel,
         std::slice::from_ref(&article),
         stored.as_ref(),
         now,
     );
-    match &args.output {
-        Some(path) => {
-            let saved = store::save(path, feed, stored.as_ref(), now)?;
+    match &target {
+        Some(target) => {
+            let saved = store::save(std::slice::from_ref(target), feed, stored.as_ref(), now)?;
             let what = if saved == Saved::Written {
                 "written"
             } else {
                 "unchanged"
             };
-            eprintln!("feedgen: {}: {what}", path.display());
+            eprintln!("feedgen: {}: {what}", target.path.display());
         }
         None => {
             let mut feed = feed;
             feed.last_build = Some(now);
-            let xml = feedgen::feed::rss::render(&feed);
+            feed.self_url = args.self_url.as_ref().map(Url::to_string);
+            let text = format.render(&feed);
             std::io::stdout()
-                .write_all(xml.as_bytes())
+                .write_all(text.as_bytes())
                 .context("cannot write to standard output")?;
         }
     }

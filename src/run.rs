@@ -11,8 +11,8 @@ use url::Url;
 
 use crate::config::{Config, FeedConfig};
 use crate::extract::{self, Article, ExtractError};
-use crate::feed::store::{self, Saved, StoreError};
-use crate::feed::{Entry, Feed};
+use crate::feed::store::{self, Saved, StoreError, Target};
+use crate::feed::{stylesheet, Entry, Feed};
 use crate::fetch::{FetchError, Fetcher};
 
 /// Why one source produced no entry.
@@ -35,7 +35,7 @@ pub async fn fetch_article(
 ) -> Result<Article, SourceError> {
     let page = fetcher.fetch(url).await?;
     let public_url = public_url_of(&page.url, site_url);
-    let fetched_at = Utc::now();
+    let fetched_at = crate::feed::now();
     let html = page.html;
     let for_error = public_url.clone();
     tokio::task::spawn_blocking(move || extract::extract(&html, &public_url, fetched_at))
@@ -67,21 +67,21 @@ pub struct Channel {
     pub description: Option<String>,
     pub language: Option<String>,
     pub site_url: Option<Url>,
-    pub self_url: Option<String>,
     pub max_items: usize,
+    pub ttl_minutes: Option<u32>,
+    pub stylesheet: Option<String>,
 }
 
 impl Channel {
-    pub fn of(feed: &FeedConfig, base_url: Option<&Url>) -> Channel {
+    pub fn of(feed: &FeedConfig, config: &Config) -> Channel {
         Channel {
             title: feed.title.clone(),
             description: feed.description.clone(),
             language: feed.language.clone(),
             site_url: feed.site_url.clone(),
-            self_url: base_url
-                .and_then(|b| b.join(&format!("{}.xml", feed.name)).ok())
-                .map(|u| u.to_string()),
             max_items: feed.max_items,
+            ttl_minutes: config.interval_minutes,
+            stylesheet: config.stylesheet.then(|| stylesheet::FILE_NAME.to_string()),
         }
     }
 }
@@ -127,14 +127,17 @@ pub fn assemble(
         stored.map_or(&[][..], |s| &s.entries),
         fresh,
         channel.max_items,
+        now,
     );
     Feed {
         title,
         link: site_link,
         description,
         language,
-        self_url: channel.self_url.clone(),
+        self_url: None,
         last_build: None,
+        ttl_minutes: channel.ttl_minutes,
+        stylesheet: channel.stylesheet.clone(),
         entries,
     }
 }
@@ -210,10 +213,15 @@ pub async fn run(
         let fetcher = fetcher.clone();
         let limit = limit.clone();
         let on_error = on_error.clone();
-        let channel = Channel::of(&feed, config.base_url.as_ref());
-        let path = feed.rss_path(&config.output_dir);
+        let channel = Channel::of(&feed, config);
+        let files = store::files_for(
+            &config.output_dir,
+            &feed.name,
+            &feed.formats,
+            config.base_url.as_ref(),
+        );
         tasks.spawn(async move {
-            let report = update_feed(&fetcher, &limit, &feed, &channel, &path).await;
+            let report = update_feed(&fetcher, &limit, &feed, &channel, &files).await;
             for e in &report.errors {
                 on_error(e);
             }
@@ -237,8 +245,72 @@ pub async fn run(
         summary.pages += report.pages;
         summary.errors += report.errors.len();
     }
+    if config.stylesheet {
+        write_if_changed(
+            &config.output_dir.join(stylesheet::FILE_NAME),
+            stylesheet::XSL.as_bytes(),
+            &*on_error,
+        );
+    }
+    write_if_changed(
+        &config.output_dir.join(OPML_FILE),
+        opml(config).as_bytes(),
+        &*on_error,
+    );
     summary.seconds = started.elapsed().as_secs_f64();
     Ok(summary)
+}
+
+/// Name of the subscription list written next to the feeds.
+pub const OPML_FILE: &str = "feeds.opml";
+
+/// The OPML list of every feed of the config, pointing at the first format of each, with
+/// the title and site link the feed file itself carries (the config's when not yet built).
+pub fn opml(config: &Config) -> String {
+    let outlines: Vec<crate::feed::opml::Outline> = config
+        .feeds
+        .iter()
+        .map(|feed| {
+            let files = store::files_for(
+                &config.output_dir,
+                &feed.name,
+                &feed.formats,
+                config.base_url.as_ref(),
+            );
+            let built = store::load(&files).ok().flatten();
+            let primary = &files[0];
+            let xml_url = primary.self_url.clone().unwrap_or_else(|| {
+                Url::from_file_path(&primary.path)
+                    .map_or_else(|()| primary.path.display().to_string(), |u| u.to_string())
+            });
+            crate::feed::opml::Outline {
+                title: feed
+                    .title
+                    .clone()
+                    .or_else(|| built.as_ref().map(|b| b.title.clone()))
+                    .unwrap_or_else(|| feed.name.clone()),
+                html_url: feed.site_url.as_ref().map(Url::to_string).or_else(|| {
+                    built
+                        .as_ref()
+                        .map(|b| b.link.clone())
+                        .filter(|l| !l.is_empty())
+                }),
+                xml_url,
+                kind: "rss",
+            }
+        })
+        .collect();
+    crate::feed::opml::render("feedgen feeds", &outlines)
+}
+
+/// Keeps the side files (stylesheet, OPML) byte-identical when nothing changed.
+fn write_if_changed(path: &std::path::Path, bytes: &[u8], on_error: &(dyn Fn(&str) + Send + Sync)) {
+    if std::fs::read(path).is_ok_and(|old| old == bytes) {
+        return;
+    }
+    if let Err(e) = store::write_atomic(path, bytes) {
+        on_error(&e.to_string());
+    }
 }
 
 async fn update_feed(
@@ -246,7 +318,7 @@ async fn update_feed(
     limit: &Semaphore,
     feed: &FeedConfig,
     channel: &Channel,
-    path: &std::path::Path,
+    files: &[Target],
 ) -> FeedReport {
     let mut report = FeedReport {
         name: feed.name.clone(),
@@ -256,7 +328,7 @@ async fn update_feed(
         errors: Vec::new(),
     };
     // Read the stored feed first: if it is corrupt there is no point fetching anything.
-    let stored = match store::load(path) {
+    let stored = match store::load(files) {
         Ok(s) => s,
         Err(e) => {
             report.errors.push(format!("{}: {e}", feed.name));
@@ -277,7 +349,7 @@ async fn update_feed(
     if articles.is_empty() {
         return report;
     }
-    let now = Utc::now();
+    let now = crate::feed::now();
     let known = |a: &Article| {
         stored
             .as_ref()
@@ -285,7 +357,7 @@ async fn update_feed(
     };
     report.new_entries = articles.iter().filter(|a| !known(a)).count();
     let assembled = assemble(channel, &articles, stored.as_ref(), now);
-    match store::save(path, assembled, stored.as_ref(), now) {
+    match store::save(files, assembled, stored.as_ref(), now) {
         Ok(saved) => report.saved = Some(saved),
         Err(
             e @ (StoreError::Write { .. } | StoreError::Read { .. } | StoreError::Corrupt { .. }),

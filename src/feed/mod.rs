@@ -1,8 +1,137 @@
 //! The feed model every output format is a view of, and the store that keeps a feed's
 //! entries from one run to the next.
+//!
+//! Writers never decide content: RSS 2.0, Atom 1.0 and JSON Feed 1.1 render the same
+//! [`Feed`], so a reader gets the same entries, ids, dates and authors whichever it reads.
 
+pub mod atom;
+pub mod json;
+pub mod opml;
 pub mod rss;
 pub mod store;
+pub mod stylesheet;
+
+/// The current time to the second: feeds show it (`lastBuildDate`, first-seen dates), and
+/// nanoseconds in a feed are noise that some readers choke on.
+pub fn now() -> DateTime<Utc> {
+    use chrono::SubsecRound;
+    Utc::now().trunc_subsecs(0)
+}
+
+/// An output format, chosen per feed in the config or with `--format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    Rss,
+    Atom,
+    Json,
+}
+
+impl Format {
+    pub const ALL: [Format; 3] = [Format::Rss, Format::Atom, Format::Json];
+
+    /// File extension: `feeds/NAME.xml`, `.atom`, `.json`.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Rss => "xml",
+            Format::Atom => "atom",
+            Format::Json => "json",
+        }
+    }
+
+    pub fn media_type(self) -> &'static str {
+        match self {
+            Format::Rss => "application/rss+xml",
+            Format::Atom => "application/atom+xml",
+            Format::Json => "application/feed+json",
+        }
+    }
+
+    pub fn render(self, feed: &Feed) -> String {
+        match self {
+            Format::Rss => rss::render(feed),
+            Format::Atom => atom::render(feed),
+            Format::Json => json::render(feed),
+        }
+    }
+
+    /// Reads a feed of this format back into the model (the store of the next run).
+    pub fn parse(self, bytes: &[u8]) -> Result<Feed, String> {
+        match self {
+            Format::Rss => rss::parse(bytes),
+            Format::Atom => atom::parse(bytes),
+            Format::Json => json::parse(bytes),
+        }
+    }
+}
+
+impl std::str::FromStr for Format {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Format, String> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "rss" => Ok(Format::Rss),
+            "atom" => Ok(Format::Atom),
+            "json" => Ok(Format::Json),
+            other => Err(format!("unknown format {other:?}: use rss, atom or json")),
+        }
+    }
+}
+
+/// Drops the characters XML 1.0 forbids: one NUL in a page must not make a feed unreadable.
+/// JSON could carry them, but readers show them as garbage, so every format drops them.
+pub fn text_safe(text: &str) -> String {
+    text.chars()
+        .filter(|&c| {
+            matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..='\u{10FFFF}')
+        })
+        .collect()
+}
+
+/// What an entry says about its author: its own authors, or the feed's title (the
+/// publisher) when the page names none. Readers show a missing author as a blank.
+pub fn credited_authors<'a>(entry: &'a Entry, feed: &'a Feed) -> Vec<&'a str> {
+    if entry.authors.is_empty() && !feed.title.trim().is_empty() {
+        vec![feed.title.as_str()]
+    } else {
+        entry.authors.iter().map(String::as_str).collect()
+    }
+}
+
+/// Media RSS, which readers use for an entry's picture in RSS and in Atom alike.
+pub const MEDIA_NS: &str = "http://search.yahoo.com/mrss/";
+
+/// Attributes of the `media:content` element for a lead image.
+pub fn media_content_attrs(image: &str) -> std::collections::BTreeMap<String, String> {
+    let mut attrs: std::collections::BTreeMap<String, String> = [
+        ("url".to_string(), text_safe(image)),
+        ("medium".to_string(), "image".to_string()),
+    ]
+    .into_iter()
+    .collect();
+    if let Some(mime) = image_type(image) {
+        attrs.insert("type".into(), mime.into());
+    }
+    attrs
+}
+
+/// The MIME type of an image URL by its extension, for enclosures.
+pub fn image_type(url: &str) -> Option<&'static str> {
+    let path = url
+        .split(['?', '#'])
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let ext = path.rsplit_once('.').map(|(_, e)| e)?;
+    Some(match ext {
+        "jpg" | "jpeg" => "image/jpeg",
+        "png" => "image/png",
+        "gif" => "image/gif",
+        "webp" => "image/webp",
+        "avif" => "image/avif",
+        "svg" => "image/svg+xml",
+        _ => return None,
+    })
+}
 
 use chrono::{DateTime, FixedOffset, Utc};
 
@@ -20,6 +149,10 @@ pub struct Feed {
     pub self_url: Option<String>,
     /// When the content last changed; `None` for a feed never written.
     pub last_build: Option<DateTime<Utc>>,
+    /// Minutes a reader may cache the feed: the cron interval (RSS `<ttl>`).
+    pub ttl_minutes: Option<u32>,
+    /// Relative URL of an XSL stylesheet that renders the XML formats in a browser.
+    pub stylesheet: Option<String>,
     pub entries: Vec<Entry>,
 }
 
@@ -32,6 +165,8 @@ impl Feed {
             language: None,
             self_url: None,
             last_build: None,
+            ttl_minutes: None,
+            stylesheet: None,
             entries: Vec::new(),
         }
     }
@@ -46,6 +181,9 @@ pub struct Entry {
     pub title: String,
     pub authors: Vec<String>,
     pub published: DateTime<FixedOffset>,
+    /// When the entry last changed: the page's own modification date, or the run that saw
+    /// its content change. Never moves while the content stays the same.
+    pub updated: DateTime<FixedOffset>,
     /// The page gave no date and `published` is when feedgen first saw it; a later run keeps
     /// the first-seen date instead of moving the entry to the top again.
     pub date_is_first_seen: bool,
@@ -59,17 +197,33 @@ impl Entry {
     /// The entry for an article first seen at `seen_at`.
     pub fn from_article(article: &Article, seen_at: DateTime<Utc>) -> Entry {
         let link = article.link().to_string();
+        let published = article.published.unwrap_or_else(|| seen_at.fixed_offset());
         Entry {
             id: link.clone(),
             link,
             title: article.title.clone(),
             authors: article.authors.clone(),
-            published: article.published.unwrap_or_else(|| seen_at.fixed_offset()),
+            published,
+            updated: article
+                .updated
+                .filter(|u| *u > published)
+                .unwrap_or(published),
             date_is_first_seen: article.published.is_none(),
             summary: article.summary.clone(),
             content_html: article.content_html.clone(),
             image: article.image.as_ref().map(|u| u.to_string()),
             categories: article.tags.clone(),
         }
+    }
+
+    /// Whether a reader would see a difference between the two versions of an entry.
+    pub fn same_content(&self, other: &Entry) -> bool {
+        self.title == other.title
+            && self.link == other.link
+            && self.authors == other.authors
+            && self.summary == other.summary
+            && self.content_html == other.content_html
+            && self.image == other.image
+            && self.categories == other.categories
     }
 }

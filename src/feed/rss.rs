@@ -9,10 +9,14 @@ use rss::extension::dublincore::DublinCoreExtension;
 use rss::extension::{Extension, ExtensionMap};
 use rss::{Category, Channel, Enclosure, Guid, Item};
 
-use super::{Entry, Feed};
+use crate::extract::render::escape;
+
+use super::{
+    credited_authors, image_type, media_content_attrs, stylesheet, text_safe as xml_safe, Entry,
+    Feed, MEDIA_NS,
+};
 
 const ATOM_NS: &str = "http://www.w3.org/2005/Atom";
-const MEDIA_NS: &str = "http://search.yahoo.com/mrss/";
 
 /// Renders the feed as an RSS 2.0 document.
 pub fn render(feed: &Feed) -> String {
@@ -47,12 +51,16 @@ pub fn render(feed: &Feed) -> String {
         generator: Some(crate::GENERATOR.to_string()),
         docs: Some("https://www.rssboard.org/rss-specification".to_string()),
         last_build_date: feed.last_build.map(|d| d.to_rfc2822()),
-        items: feed.entries.iter().map(|e| item(e, &feed.title)).collect(),
+        ttl: feed.ttl_minutes.map(|t| t.to_string()),
+        items: feed.entries.iter().map(|e| item(e, feed)).collect(),
         namespaces,
         extensions,
         ..Channel::default()
     };
-    plain_text_char_refs(&channel.to_string())
+    stylesheet::link(
+        &plain_text_char_refs(&channel.to_string()),
+        feed.stylesheet.as_deref(),
+    )
 }
 
 /// Outside CDATA sections, writes `&` and `<` as hexadecimal character references.
@@ -78,21 +86,12 @@ fn plain_text_char_refs(xml: &str) -> String {
     out
 }
 
-/// An entry with no known author is credited to the feed (the publisher): readers show
-/// an empty author field as a blank, and some as "unknown".
-fn item(entry: &Entry, publisher: &str) -> Item {
+fn item(entry: &Entry, feed: &Feed) -> Item {
     let mut extensions = ExtensionMap::default();
     let mut enclosure = None;
     if let Some(image) = &entry.image {
         let image = xml_safe(image);
-        let mut attrs: BTreeMap<String, String> = [
-            ("url".to_string(), image.clone()),
-            ("medium".to_string(), "image".to_string()),
-        ]
-        .into_iter()
-        .collect();
         if let Some(mime) = image_type(&image) {
-            attrs.insert("type".into(), mime.into());
             enclosure = Some(Enclosure {
                 url: image.clone(),
                 length: "0".into(),
@@ -101,7 +100,7 @@ fn item(entry: &Entry, publisher: &str) -> Item {
         }
         let content = Extension {
             name: "media:content".into(),
-            attrs,
+            attrs: media_content_attrs(&image),
             ..Extension::default()
         };
         extensions.insert(
@@ -111,14 +110,15 @@ fn item(entry: &Entry, publisher: &str) -> Item {
                 .collect(),
         );
     }
-    let mut creators: Vec<String> = entry.authors.iter().map(|a| xml_safe(a)).collect();
-    if creators.is_empty() && !publisher.trim().is_empty() {
-        creators.push(xml_safe(publisher));
-    }
+    let creators: Vec<String> = credited_authors(entry, feed)
+        .into_iter()
+        .map(xml_safe)
+        .collect();
     Item {
         title: Some(xml_safe(&entry.title)),
         link: Some(xml_safe(&entry.link)),
-        description: Some(xml_safe(&entry.summary)),
+        // RSS descriptions are HTML by convention; the summary is plain text.
+        description: Some(escape(&xml_safe(&entry.summary))),
         content: Some(xml_safe(&entry.content_html)).filter(|c| !c.is_empty()),
         guid: Some(Guid {
             value: xml_safe(&entry.id),
@@ -167,6 +167,8 @@ pub fn parse(xml: &[u8]) -> Result<Feed, String> {
         description: channel.description,
         language: channel.language,
         self_url,
+        ttl_minutes: channel.ttl.as_deref().and_then(|t| t.trim().parse().ok()),
+        stylesheet: None,
         last_build: channel
             .last_build_date
             .as_deref()
@@ -205,37 +207,22 @@ fn entry_from_item(item: &Item) -> Result<Entry, String> {
             .map(|dc| dc.creators.clone())
             .unwrap_or_default(),
         published,
+        // RSS has no modification date; the store prefers a format that has one.
+        updated: published,
         date_is_first_seen: false,
-        summary: item.description.clone().unwrap_or_default(),
+        summary: unescape(item.description.as_deref().unwrap_or_default()),
         content_html: item.content.clone().unwrap_or_default(),
         image,
         categories: item.categories.iter().map(|c| c.name.clone()).collect(),
     })
 }
 
-fn image_type(url: &str) -> Option<&'static str> {
-    let path = url
-        .split(['?', '#'])
-        .next()
-        .unwrap_or("")
-        .to_ascii_lowercase();
-    let ext = path.rsplit_once('.').map(|(_, e)| e)?;
-    Some(match ext {
-        "jpg" | "jpeg" => "image/jpeg",
-        "png" => "image/png",
-        "gif" => "image/gif",
-        "webp" => "image/webp",
-        "avif" => "image/avif",
-        "svg" => "image/svg+xml",
-        _ => return None,
-    })
-}
-
-/// Drops the characters XML 1.0 forbids: one NUL in a page must not make the feed unreadable.
-pub fn xml_safe(text: &str) -> String {
-    text.chars()
-        .filter(|&c| matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..='\u{10FFFF}'))
-        .collect()
+/// Reverses [`escape`] for summaries read back from our own files.
+fn unescape(html: &str) -> String {
+    html.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&amp;", "&")
 }
 
 #[cfg(test)]
@@ -250,6 +237,10 @@ mod tests {
             title: "A <b>bold</b> & \u{0}strange ]]> title 🦀 مرحبا".into(),
             authors: vec!["Jane Doe".into(), "John Roe".into()],
             published: chrono::FixedOffset::east_opt(7 * 3600)
+                .unwrap()
+                .with_ymd_and_hms(2024, 7, 17, 10, 15, 0)
+                .unwrap(),
+            updated: chrono::FixedOffset::east_opt(7 * 3600)
                 .unwrap()
                 .with_ymd_and_hms(2024, 7, 17, 10, 15, 0)
                 .unwrap(),

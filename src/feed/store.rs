@@ -1,5 +1,5 @@
-//! Keeping a feed across runs: the feed file on disk is the store. A run reads it back,
-//! merges the new entries in by id, and replaces it atomically, and only when something
+//! Keeping a feed across runs: the feed files on disk are the store. A run reads them back,
+//! merges the new entries in by id, and replaces them atomically, and only when something
 //! changed, so a run with nothing new leaves every file byte-identical.
 
 use std::io::Write;
@@ -7,7 +7,49 @@ use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
 
-use super::{rss, Entry, Feed};
+use super::{Entry, Feed, Format};
+
+/// One file a feed is written to.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Target {
+    pub format: Format,
+    pub path: PathBuf,
+    /// The public URL of this very file, for its self link.
+    pub self_url: Option<String>,
+}
+
+/// The files one feed is written to, one per format.
+pub type Files = [Target];
+
+/// `dir/NAME.xml`, `dir/NAME.atom`, `dir/NAME.json` for the formats asked for, with self
+/// links under `base_url` when the folder's public URL is known.
+pub fn files_for(
+    dir: &Path,
+    name: &str,
+    formats: &[Format],
+    base_url: Option<&url::Url>,
+) -> Vec<Target> {
+    formats
+        .iter()
+        .map(|&format| {
+            let file = format!("{name}.{}", format.extension());
+            Target {
+                format,
+                path: dir.join(&file),
+                self_url: base_url
+                    .and_then(|b| b.join(&file).ok())
+                    .map(|u| u.to_string()),
+            }
+        })
+        .collect()
+}
+
+impl Target {
+    fn render(&self, feed: &mut Feed) -> String {
+        feed.self_url.clone_from(&self.self_url);
+        self.format.render(feed)
+    }
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -32,30 +74,48 @@ pub enum Saved {
     Unchanged,
 }
 
-/// The feed already at `path`: `None` when there is none yet.
-pub fn load(path: &Path) -> Result<Option<Feed>, StoreError> {
-    let bytes = match std::fs::read(path) {
-        Ok(b) => b,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(source) => {
-            return Err(StoreError::Read {
-                path: path.to_path_buf(),
-                source,
-            })
-        }
-    };
-    rss::parse(&bytes)
-        .map(Some)
-        .map_err(|reason| StoreError::Corrupt {
-            path: path.to_path_buf(),
+/// The feed already on disk: `None` when none of its files exists yet. Every existing file
+/// must parse (a corrupt one is never overwritten); the model is read from the format that
+/// keeps the most (JSON Feed and Atom have modification dates, RSS does not).
+pub fn load(files: &Files) -> Result<Option<Feed>, StoreError> {
+    let mut best: Option<(usize, Feed)> = None;
+    for Target { format, path, .. } in files {
+        let bytes = match std::fs::read(path) {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+            Err(source) => {
+                return Err(StoreError::Read {
+                    path: path.clone(),
+                    source,
+                })
+            }
+        };
+        let feed = format.parse(&bytes).map_err(|reason| StoreError::Corrupt {
+            path: path.clone(),
             reason,
-        })
+        })?;
+        let fidelity = match format {
+            Format::Json => 3,
+            Format::Atom => 2,
+            Format::Rss => 1,
+        };
+        if best.as_ref().is_none_or(|(f, _)| fidelity > *f) {
+            best = Some((fidelity, feed));
+        }
+    }
+    Ok(best.map(|(_, feed)| feed))
 }
 
 /// Merges freshly extracted entries into the stored ones: a fresh entry replaces the stored
-/// one with the same id (keeping its first-seen date when the page gives none), stored
-/// entries not seen this time stay, newest first, at most `max_items`.
-pub fn merge(stored: &[Entry], fresh: Vec<Entry>, max_items: usize) -> Vec<Entry> {
+/// one with the same id (keeping its first-seen date when the page gives none, and its
+/// `updated` unless the content changed, in which case `updated` moves to `now` at least),
+/// stored entries not seen this time stay, newest first, at most `max_items`.
+pub fn merge(
+    stored: &[Entry],
+    fresh: Vec<Entry>,
+    max_items: usize,
+    now: DateTime<Utc>,
+) -> Vec<Entry> {
     let mut merged: Vec<Entry> = Vec::with_capacity(stored.len() + fresh.len());
     for mut entry in fresh {
         if merged.iter().any(|e| e.id == entry.id) {
@@ -66,6 +126,12 @@ pub fn merge(stored: &[Entry], fresh: Vec<Entry>, max_items: usize) -> Vec<Entry
                 entry.published = old.published;
                 entry.date_is_first_seen = old.date_is_first_seen;
             }
+            if entry.same_content(old) {
+                entry.updated = old.updated;
+            } else if entry.updated <= old.updated {
+                entry.updated = now.fixed_offset();
+            }
+            entry.updated = entry.updated.max(entry.published);
         }
         merged.push(entry);
     }
@@ -79,23 +145,27 @@ pub fn merge(stored: &[Entry], fresh: Vec<Entry>, max_items: usize) -> Vec<Entry
     merged
 }
 
-/// Writes `feed` to `path` unless the result would equal what is there. `lastBuildDate`
-/// moves to `now` only when the content changed, so an idle run rewrites nothing.
+/// Writes `feed` in every format unless each file already holds exactly that. The build
+/// date moves to `now` only when the content changed, so an idle run rewrites nothing.
 pub fn save(
-    path: &Path,
+    files: &Files,
     mut feed: Feed,
     previous: Option<&Feed>,
     now: DateTime<Utc>,
 ) -> Result<Saved, StoreError> {
-    feed.last_build = previous.and_then(|p| p.last_build);
-    if previous.is_some() {
-        let same = rss::render(&feed);
-        if std::fs::read(path).is_ok_and(|old| old == same.as_bytes()) {
+    if let Some(previous) = previous {
+        feed.last_build = previous.last_build;
+        let unchanged = files
+            .iter()
+            .all(|t| std::fs::read(&t.path).is_ok_and(|old| old == t.render(&mut feed).as_bytes()));
+        if unchanged {
             return Ok(Saved::Unchanged);
         }
     }
     feed.last_build = Some(now);
-    write_atomic(path, rss::render(&feed).as_bytes())?;
+    for target in files {
+        write_atomic(&target.path, target.render(&mut feed).as_bytes())?;
+    }
     Ok(Saved::Written)
 }
 
@@ -149,6 +219,10 @@ mod tests {
                 .unwrap()
                 .with_ymd_and_hms(2024, 7, day, 0, 0, 0)
                 .unwrap(),
+            updated: FixedOffset::east_opt(0)
+                .unwrap()
+                .with_ymd_and_hms(2024, 7, day, 0, 0, 0)
+                .unwrap(),
             date_is_first_seen: first_seen,
             summary: String::new(),
             content_html: String::new(),
@@ -160,50 +234,66 @@ mod tests {
     #[test]
     fn merge_dedupes_keeps_first_seen_dates_orders_and_caps() {
         let stored = vec![entry("a", 1, false), entry("b", 2, false)];
-        let fresh = vec![
-            entry("b", 20, true),
-            entry("c", 3, false),
-            entry("c", 3, false),
-        ];
-        let merged = merge(&stored, fresh, 10);
+        let mut changed_b = entry("b", 20, true);
+        changed_b.content_html = "<p>corrected</p>".into();
+        let fresh = vec![changed_b, entry("c", 3, false), entry("c", 3, false)];
+        let now = Utc.with_ymd_and_hms(2025, 1, 1, 0, 0, 0).unwrap();
+        let merged = merge(&stored, fresh, 10, now);
         let ids: Vec<&str> = merged.iter().map(|e| e.id.as_str()).collect();
         assert_eq!(ids, ["c", "b", "a"]);
         assert_eq!(merged[1].published.format("%d").to_string(), "02");
-        assert_eq!(merge(&stored, vec![entry("c", 3, false)], 2).len(), 2);
+        assert!(
+            merged[1].updated > stored[1].updated,
+            "changed content moves updated"
+        );
+        assert_eq!(merge(&stored, vec![entry("c", 3, false)], 2, now).len(), 2);
+        let same = merge(&stored, vec![entry("a", 1, false)], 10, now);
+        assert_eq!(
+            same.iter().find(|e| e.id == "a").unwrap().updated,
+            stored[0].updated,
+            "same content keeps updated"
+        );
     }
 
     #[test]
     fn save_is_atomic_and_idempotent() {
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("sub/f.xml");
+        let files = files_for(&dir.path().join("sub"), "f", &Format::ALL, None);
+        let path = files[0].path.clone();
         let mut feed = Feed::new("T", "https://e.org/", "D");
         feed.entries = vec![entry("https://e.org/a", 1, false)];
         let t1 = Utc.with_ymd_and_hms(2024, 1, 1, 0, 0, 0).unwrap();
-        assert_eq!(save(&path, feed.clone(), None, t1).unwrap(), Saved::Written);
+        assert_eq!(
+            save(&files, feed.clone(), None, t1).unwrap(),
+            Saved::Written
+        );
         let first = std::fs::read(&path).unwrap();
-        let previous = load(&path).unwrap().unwrap();
+        let previous = load(&files).unwrap().unwrap();
         let t2 = Utc.with_ymd_and_hms(2025, 1, 1, 0, 0, 0).unwrap();
         assert_eq!(
-            save(&path, feed.clone(), Some(&previous), t2).unwrap(),
+            save(&files, feed.clone(), Some(&previous), t2).unwrap(),
             Saved::Unchanged
         );
         assert_eq!(std::fs::read(&path).unwrap(), first);
         feed.entries.push(entry("https://e.org/b", 2, false));
         assert_eq!(
-            save(&path, feed, Some(&previous), t2).unwrap(),
+            save(&files, feed, Some(&previous), t2).unwrap(),
             Saved::Written
         );
-        assert_eq!(load(&path).unwrap().unwrap().last_build, Some(t2));
+        assert_eq!(load(&files).unwrap().unwrap().last_build, Some(t2));
         let leftovers = std::fs::read_dir(path.parent().unwrap()).unwrap().count();
-        assert_eq!(leftovers, 1, "no temporary files left behind");
+        assert_eq!(
+            leftovers, 3,
+            "one file per format, no temporary files left behind"
+        );
     }
 
     #[test]
     fn a_corrupt_feed_is_reported_not_replaced() {
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("f.xml");
-        std::fs::write(&path, "<rss><channel><title>half").unwrap();
-        let err = load(&path).unwrap_err();
+        let files = files_for(dir.path(), "f", &[Format::Rss, Format::Atom], None);
+        std::fs::write(&files[1].path, "<feed><title>half").unwrap();
+        let err = load(&files).unwrap_err();
         assert!(err.to_string().contains("left untouched"), "{err}");
     }
 }
