@@ -20,7 +20,11 @@ pub const DEFAULT_TIMEOUT_SECS: u64 = 30;
 /// Largest response body accepted; bigger pages are refused, not truncated.
 pub const DEFAULT_MAX_BYTES: u64 = 10 * 1024 * 1024;
 /// Pages fetched at the same time across all feeds of a run.
-pub const DEFAULT_CONCURRENCY: usize = 8;
+pub const DEFAULT_CONCURRENCY: usize = 32;
+/// Requests in flight to one host: enough to overlap latency, few enough to stay welcome.
+pub const DEFAULT_PER_HOST_CONCURRENCY: usize = 2;
+/// Extra tries on transient failures.
+pub const DEFAULT_RETRIES: u32 = 2;
 
 /// What went wrong reading the config; every variant says which file and line.
 #[derive(Debug, thiserror::Error)]
@@ -62,6 +66,12 @@ pub struct FetchSettings {
     pub max_bytes: u64,
     pub max_redirects: usize,
     pub user_agent: String,
+    /// Requests in flight to one host at a time.
+    pub per_host_concurrency: usize,
+    /// Minimum time between the starts of two requests to one host.
+    pub per_host_delay: Duration,
+    /// Extra tries after a connection error or a 5xx/429.
+    pub retries: u32,
 }
 
 impl Default for FetchSettings {
@@ -71,6 +81,9 @@ impl Default for FetchSettings {
             max_bytes: DEFAULT_MAX_BYTES,
             max_redirects: 10,
             user_agent: crate::USER_AGENT.to_string(),
+            per_host_concurrency: DEFAULT_PER_HOST_CONCURRENCY,
+            per_host_delay: Duration::ZERO,
+            retries: DEFAULT_RETRIES,
         }
     }
 }
@@ -88,6 +101,11 @@ pub struct FeedConfig {
     pub max_items: usize,
     /// Formats written, first one first: `NAME.xml`, `NAME.atom`, `NAME.json`.
     pub formats: Vec<Format>,
+    /// Fetch even what `robots.txt` disallows (the owner's explicit choice; warned about).
+    pub ignore_robots: bool,
+    /// Re-check pages already in the feed after this long; `None`: never, articles are
+    /// fetched once.
+    pub refresh_minutes: Option<u32>,
     /// Line of the table in the config, for messages about this feed.
     pub line: usize,
 }
@@ -102,6 +120,9 @@ struct RawConfig {
     max_redirects: Option<usize>,
     user_agent: Option<String>,
     concurrency: Option<Spanned<usize>>,
+    per_host_concurrency: Option<Spanned<usize>>,
+    per_host_delay_ms: Option<u64>,
+    retries: Option<u32>,
     max_items: Option<Spanned<usize>>,
     formats: Option<Spanned<Vec<Format>>>,
     interval_minutes: Option<Spanned<u32>>,
@@ -122,6 +143,8 @@ struct RawFeed {
     site_url: Option<Spanned<String>>,
     max_items: Option<Spanned<usize>>,
     formats: Option<Spanned<Vec<Format>>>,
+    ignore_robots: Option<bool>,
+    refresh_minutes: Option<u32>,
 }
 
 impl Config {
@@ -178,6 +201,19 @@ impl Config {
         }
         if let Some(ua) = raw.user_agent {
             fetch.user_agent = ua;
+        }
+        if let Some(n) = positive(
+            &errors,
+            raw.per_host_concurrency.as_ref(),
+            "per_host_concurrency",
+        )? {
+            fetch.per_host_concurrency = n;
+        }
+        if let Some(ms) = raw.per_host_delay_ms {
+            fetch.per_host_delay = Duration::from_millis(ms);
+        }
+        if let Some(r) = raw.retries {
+            fetch.retries = r;
         }
         let concurrency = positive(&errors, raw.concurrency.as_ref(), "concurrency")?
             .unwrap_or(DEFAULT_CONCURRENCY);
@@ -272,6 +308,8 @@ fn feed_config(
         site_url,
         max_items,
         formats: formats(errors, raw.formats.as_ref())?.unwrap_or_else(|| default_formats.to_vec()),
+        ignore_robots: raw.ignore_robots.unwrap_or(false),
+        refresh_minutes: raw.refresh_minutes,
         line,
     })
 }

@@ -2,7 +2,7 @@
 //! library; this file only maps it onto a terminal and a crontab.
 //!
 //! Exit codes: 0 all feeds updated or unchanged, 1 some sources failed (feeds still written
-//! for the rest), 2 usage or config error.
+//! for the rest), 2 usage or config error, 3 another run holds the output folder.
 
 use std::io::{BufRead, Read, Write};
 use std::path::{Path, PathBuf};
@@ -95,6 +95,12 @@ enum Command {
         /// Print only errors (cron mails whatever is printed).
         #[arg(long, short)]
         quiet: bool,
+        /// Print the run's summary as one JSON object on standard output.
+        #[arg(long)]
+        json: bool,
+        /// Fetch every page again, even those already in their feed or still fresh.
+        #[arg(long)]
+        force: bool,
     },
     /// Print the OPML subscription list of every feed in the config.
     Opml {
@@ -129,7 +135,12 @@ struct UsageError(String);
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let outcome = match cli.command {
-        Some(Command::Run { config, quiet }) => cmd_run(&config, quiet),
+        Some(Command::Run {
+            config,
+            quiet,
+            json,
+            force,
+        }) => cmd_run(&config, quiet, json, force),
         Some(Command::Opml { config }) => Config::load(&config)
             .map_err(anyhow::Error::from)
             .and_then(|c| {
@@ -177,15 +188,35 @@ fn runtime() -> Result<tokio::runtime::Runtime> {
         .context("cannot start the async runtime")
 }
 
-fn cmd_run(config_path: &Path, quiet: bool) -> Result<ExitCode> {
+/// Exit code of a run that found another run working on the same output folder.
+const EXIT_LOCKED: u8 = 3;
+
+fn cmd_run(config_path: &Path, quiet: bool, json: bool, force: bool) -> Result<ExitCode> {
     let config = Config::load(config_path)?;
-    let summary = runtime()?.block_on(run::run(&config, |line| {
+    if !quiet {
+        for feed in config.feeds.iter().filter(|f| f.ignore_robots) {
+            eprintln!("feedgen: warning: {}: ignore_robots = true: fetching pages robots.txt may disallow", feed.name);
+        }
+    }
+    let options = run::RunOptions { force };
+    let outcome = runtime()?.block_on(run::run(&config, options, |line| {
         eprintln!("feedgen: error: {line}")
-    }))?;
+    }));
+    let summary = match outcome {
+        Ok(summary) => summary,
+        Err(e @ run::RunError::Locked { .. }) => {
+            eprintln!("feedgen: {e}");
+            return Ok(ExitCode::from(EXIT_LOCKED));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    if json {
+        println!("{}", serde_json::to_string(&summary)?);
+    }
     if !quiet {
         eprintln!("feedgen: {}", summary.line());
     }
-    Ok(if summary.errors > 0 || summary.failed > 0 {
+    Ok(if summary.errors > 0 || summary.feeds_failed > 0 {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS

@@ -1,7 +1,9 @@
 //! A cron run: every feed of the config, its pages fetched concurrently, each feed merged
 //! into its file on disk. One failing page or feed never stops the others.
 
-use std::sync::Arc;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use chrono::{DateTime, Utc};
@@ -11,9 +13,11 @@ use url::Url;
 
 use crate::config::{Config, FeedConfig};
 use crate::extract::{self, Article, ExtractError};
-use crate::feed::store::{self, Saved, StoreError, Target};
+use crate::feed::store::{self, Saved, Target};
 use crate::feed::{stylesheet, Entry, Feed};
-use crate::fetch::{FetchError, Fetcher};
+use crate::fetch::robots::Robots;
+use crate::fetch::{FetchError, Fetched, Fetcher, Page};
+use crate::state::{PageState, State};
 
 /// Why one source produced no entry.
 #[derive(Debug, thiserror::Error)]
@@ -34,6 +38,12 @@ pub async fn fetch_article(
     site_url: Option<&Url>,
 ) -> Result<Article, SourceError> {
     let page = fetcher.fetch(url).await?;
+    extract_page(page, site_url).await
+}
+
+/// Extracts a fetched page on the blocking pool, so parsing uses every core while the async
+/// threads keep fetching.
+async fn extract_page(page: Page, site_url: Option<&Url>) -> Result<Article, SourceError> {
     let public_url = public_url_of(&page.url, site_url);
     let fetched_at = crate::feed::now();
     let html = page.html;
@@ -178,14 +188,22 @@ pub struct FeedReport {
     pub errors: Vec<String>,
 }
 
-/// Totals of a run, for the summary line and the exit code.
-#[derive(Debug, Default)]
+/// Totals of a run, for the summary line, `--json`, and the exit code.
+#[derive(Debug, Default, Clone, serde::Serialize)]
 pub struct Summary {
-    pub updated: usize,
-    pub unchanged: usize,
-    pub failed: usize,
+    pub feeds_updated: usize,
+    pub feeds_unchanged: usize,
+    pub feeds_failed: usize,
     pub new_entries: usize,
+    /// Pages that the config lists.
     pub pages: usize,
+    /// Pages not fetched at all: already in their feed and not due for a refresh.
+    pub pages_skipped: usize,
+    /// HTTP requests sent (retries and robots.txt included).
+    pub requests: usize,
+    /// Of those, answered 304 Not Modified.
+    pub not_modified: usize,
+    pub extractions: usize,
     pub errors: usize,
     pub seconds: f64,
 }
@@ -193,25 +211,107 @@ pub struct Summary {
 impl Summary {
     pub fn line(&self) -> String {
         format!(
-            "{} updated, {} unchanged, {} failed; {} new entries; {} pages fetched; {} errors; {:.2}s",
-            self.updated, self.unchanged, self.failed, self.new_entries, self.pages, self.errors, self.seconds
+            "{} updated, {} unchanged, {} failed; {} new entries; {} pages ({} skipped), {} requests ({} not modified), {} extracted; {} errors; {:.2}s",
+            self.feeds_updated,
+            self.feeds_unchanged,
+            self.feeds_failed,
+            self.new_entries,
+            self.pages,
+            self.pages_skipped,
+            self.requests,
+            self.not_modified,
+            self.extractions,
+            self.errors,
+            self.seconds
         )
     }
+}
+
+/// Why a run could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    #[error("another feedgen run is working on {dir} (it holds {lock}); this one exits without touching anything")]
+    Locked { dir: PathBuf, lock: PathBuf },
+    #[error("cannot create or lock {path}: {source}")]
+    Lock {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    Fetch(#[from] FetchError),
+}
+
+/// Name of the lock file that keeps two runs off the same output folder.
+pub const LOCK_FILE: &str = ".feedgen.lock";
+
+/// Takes the output folder's lock for as long as the returned file lives. The OS drops it
+/// when the process ends, however it ends, so a crashed run never blocks the next one.
+pub fn lock_output(dir: &Path) -> Result<std::fs::File, RunError> {
+    let path = dir.join(LOCK_FILE);
+    let lock_error = |source| RunError::Lock {
+        path: path.clone(),
+        source,
+    };
+    std::fs::create_dir_all(dir).map_err(lock_error)?;
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(lock_error)?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(std::fs::TryLockError::WouldBlock) => Err(RunError::Locked {
+            dir: dir.to_path_buf(),
+            lock: path,
+        }),
+        Err(std::fs::TryLockError::Error(e)) => Err(lock_error(e)),
+    }
+}
+
+/// How a run treats pages it has seen before.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RunOptions {
+    /// Fetch every page again, ignoring freshness and "already in the feed".
+    pub force: bool,
+}
+
+/// What every feed task of a run shares.
+struct Shared {
+    fetcher: Fetcher,
+    robots: Robots,
+    state: Mutex<State>,
+    limit: Semaphore,
+    options: RunOptions,
+    extractions: AtomicUsize,
+    skipped: AtomicUsize,
 }
 
 /// Runs every feed of `config`, calling `on_error` with each problem as it happens.
 pub async fn run(
     config: &Config,
+    options: RunOptions,
     on_error: impl Fn(&str) + Send + Sync + 'static,
-) -> Result<Summary, FetchError> {
+) -> Result<Summary, RunError> {
     let started = Instant::now();
-    let fetcher = Arc::new(Fetcher::new(config.fetch.clone())?);
-    let limit = Arc::new(Semaphore::new(config.concurrency));
+    let _lock = lock_output(&config.output_dir)?;
+    let (state, warning) = State::load(&config.output_dir);
+    if let Some(w) = warning {
+        on_error(&w);
+    }
+    let shared = Arc::new(Shared {
+        fetcher: Fetcher::new(config.fetch.clone())?,
+        robots: Robots::new(state.robots(), crate::feed::now()),
+        state: Mutex::new(state),
+        limit: Semaphore::new(config.concurrency),
+        options,
+        extractions: AtomicUsize::new(0),
+        skipped: AtomicUsize::new(0),
+    });
     let on_error = Arc::new(on_error);
     let mut tasks = tokio::task::JoinSet::new();
     for feed in config.feeds.clone() {
-        let fetcher = fetcher.clone();
-        let limit = limit.clone();
+        let shared = shared.clone();
         let on_error = on_error.clone();
         let channel = Channel::of(&feed, config);
         let files = store::files_for(
@@ -221,7 +321,7 @@ pub async fn run(
             config.base_url.as_ref(),
         );
         tasks.spawn(async move {
-            let report = update_feed(&fetcher, &limit, &feed, &channel, &files).await;
+            let report = update_feed(&shared, &feed, &channel, &files).await;
             for e in &report.errors {
                 on_error(e);
             }
@@ -231,15 +331,15 @@ pub async fn run(
     let mut summary = Summary::default();
     while let Some(done) = tasks.join_next().await {
         let Ok(report) = done else {
-            summary.failed += 1;
+            summary.feeds_failed += 1;
             summary.errors += 1;
-            on_error("a feed task crashed; its file was left as it was");
+            on_error("a feed task crashed; its files were left as they were");
             continue;
         };
         match report.saved {
-            Some(Saved::Written) => summary.updated += 1,
-            Some(Saved::Unchanged) => summary.unchanged += 1,
-            None => summary.failed += 1,
+            Some(Saved::Written) => summary.feeds_updated += 1,
+            Some(Saved::Unchanged) => summary.feeds_unchanged += 1,
+            None => summary.feeds_failed += 1,
         }
         summary.new_entries += report.new_entries;
         summary.pages += report.pages;
@@ -257,6 +357,19 @@ pub async fn run(
         opml(config).as_bytes(),
         &*on_error,
     );
+    let mut state = shared
+        .state
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .clone();
+    state.robots = shared.robots.snapshot().into_iter().collect();
+    if let Err(e) = state.save(&config.output_dir) {
+        on_error(&e.to_string());
+    }
+    summary.pages_skipped = shared.skipped.load(Ordering::Relaxed);
+    summary.extractions = shared.extractions.load(Ordering::Relaxed);
+    summary.requests = shared.fetcher.counters.requests.load(Ordering::Relaxed);
+    summary.not_modified = shared.fetcher.counters.not_modified.load(Ordering::Relaxed);
     summary.seconds = started.elapsed().as_secs_f64();
     Ok(summary)
 }
@@ -313,9 +426,16 @@ fn write_if_changed(path: &std::path::Path, bytes: &[u8], on_error: &(dyn Fn(&st
     }
 }
 
+/// What became of one page of a feed.
+enum PageOutcome {
+    Article(Box<Article>),
+    /// Already in the feed and nothing new: not fetched, or answered 304.
+    Unchanged,
+    Failed(SourceError),
+}
+
 async fn update_feed(
-    fetcher: &Fetcher,
-    limit: &Semaphore,
+    shared: &Shared,
     feed: &FeedConfig,
     channel: &Channel,
     files: &[Target],
@@ -335,35 +455,114 @@ async fn update_feed(
             return report;
         }
     };
-    let fetches = feed.pages.iter().map(|url| async move {
-        let _permit = limit.acquire().await;
-        fetch_article(fetcher, url, channel.site_url.as_ref()).await
-    });
+    let in_feed = |id: &str| {
+        stored
+            .as_ref()
+            .is_some_and(|s| s.entries.iter().any(|e| e.id == id))
+    };
+    let outcomes = join_all(
+        feed.pages
+            .iter()
+            .map(|url| update_page(shared, feed, channel, url, &in_feed)),
+    )
+    .await;
     let mut articles = Vec::new();
-    for result in join_all(fetches).await {
-        match result {
-            Ok(article) => articles.push(article),
-            Err(e) => report.errors.push(format!("{}: {e}", feed.name)),
+    let mut unchanged = 0;
+    for outcome in outcomes {
+        match outcome {
+            PageOutcome::Article(a) => articles.push(*a),
+            PageOutcome::Unchanged => unchanged += 1,
+            PageOutcome::Failed(e) => report.errors.push(format!("{}: {e}", feed.name)),
         }
     }
     if articles.is_empty() {
+        if unchanged > 0 && stored.is_some() {
+            report.saved = Some(Saved::Unchanged);
+        }
         return report;
     }
     let now = crate::feed::now();
-    let known = |a: &Article| {
-        stored
-            .as_ref()
-            .is_some_and(|s| s.entries.iter().any(|e| e.id == a.link().as_str()))
-    };
-    report.new_entries = articles.iter().filter(|a| !known(a)).count();
+    report.new_entries = articles
+        .iter()
+        .filter(|a| !in_feed(a.link().as_str()))
+        .count();
     let assembled = assemble(channel, &articles, stored.as_ref(), now);
     match store::save(files, assembled, stored.as_ref(), now) {
         Ok(saved) => report.saved = Some(saved),
-        Err(
-            e @ (StoreError::Write { .. } | StoreError::Read { .. } | StoreError::Corrupt { .. }),
-        ) => report.errors.push(format!("{}: {e}", feed.name)),
+        Err(e) => report.errors.push(format!("{}: {e}", feed.name)),
     }
     report
+}
+
+/// Fetches one page unless what the feed has is still good, and extracts it when it changed.
+async fn update_page(
+    shared: &Shared,
+    feed: &FeedConfig,
+    channel: &Channel,
+    url: &Url,
+    in_feed: &(dyn Fn(&str) -> bool + Sync),
+) -> PageOutcome {
+    let now = crate::feed::now();
+    let known = shared
+        .state
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .pages
+        .get(url.as_str())
+        .cloned()
+        .filter(|p| p.entry_id.as_deref().is_some_and(in_feed));
+    if let Some(page) = &known {
+        let refresh_due = feed
+            .refresh_minutes
+            .is_some_and(|m| now - page.fetched_at >= chrono::Duration::minutes(i64::from(m)));
+        let still_fresh = page.fresh_until.is_some_and(|f| f > now);
+        if !shared.options.force && (!refresh_due || still_fresh) {
+            shared.skipped.fetch_add(1, Ordering::Relaxed);
+            return PageOutcome::Unchanged;
+        }
+    }
+    let _permit = shared.limit.acquire().await;
+    if !feed.ignore_robots {
+        if let Err(e) = shared.robots.check(&shared.fetcher, url).await {
+            return PageOutcome::Failed(e.into());
+        }
+    }
+    let validators = known
+        .as_ref()
+        .map(|p| p.validators.clone())
+        .unwrap_or_default();
+    let page = match shared.fetcher.fetch_if_changed(url, &validators).await {
+        Ok(Fetched::Page(page)) => page,
+        Ok(Fetched::NotModified { fresh_until }) => {
+            let mut state = shared.state.lock().unwrap_or_else(|e| e.into_inner());
+            if let Some(p) = state.pages.get_mut(url.as_str()) {
+                p.fetched_at = now;
+                p.fresh_until = fresh_until;
+            }
+            return PageOutcome::Unchanged;
+        }
+        Err(e) => return PageOutcome::Failed(e.into()),
+    };
+    let (validators, fresh_until) = (page.validators.clone(), page.fresh_until);
+    shared.extractions.fetch_add(1, Ordering::Relaxed);
+    match extract_page(*page, channel.site_url.as_ref()).await {
+        Ok(article) => {
+            let record = PageState {
+                validators,
+                fetched_at: now,
+                fresh_until,
+                entry_id: Some(article.link().to_string()),
+            };
+            shared
+                .state
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .pages
+                .insert(url.to_string(), record);
+            PageOutcome::Article(Box::new(article))
+        }
+        Err(e) => PageOutcome::Failed(e),
+    }
 }
 
 #[cfg(test)]

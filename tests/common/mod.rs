@@ -8,7 +8,7 @@ use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 /// What the server answers on one path.
@@ -25,6 +25,23 @@ pub enum Reply {
     Redirect(String),
     /// Waits this long before answering 200 with the body (to trip timeouts).
     Slow { delay: Duration, body: Vec<u8> },
+    /// Answers `status` (with `Retry-After: retry_after` when given) the first `failures`
+    /// times, then like `then`.
+    Flaky {
+        failures: usize,
+        status: u16,
+        retry_after: Option<u64>,
+        then: Box<Reply>,
+        seen: Arc<AtomicUsize>,
+    },
+    /// Adds headers (e.g. `Cache-Control`) to another reply.
+    WithHeaders(Vec<(&'static str, String)>, Box<Reply>),
+    /// Sends headers, then body bytes forever (until the client gives up).
+    Endless,
+    /// Accepts the connection and never answers.
+    Hang,
+    /// Closes the connection without a word.
+    Reset,
 }
 
 impl Reply {
@@ -34,6 +51,16 @@ impl Reply {
             body: body.into(),
         }
     }
+
+    pub fn flaky(failures: usize, status: u16, retry_after: Option<u64>, then: Reply) -> Reply {
+        Reply::Flaky {
+            failures,
+            status,
+            retry_after,
+            then: Box::new(then),
+            seen: Arc::new(AtomicUsize::new(0)),
+        }
+    }
 }
 
 /// A tiny HTTP/1.1 server on 127.0.0.1 that answers from a fixed table, one thread per
@@ -41,7 +68,8 @@ impl Reply {
 pub struct Server {
     pub addr: SocketAddr,
     stop: Arc<AtomicBool>,
-    pub requests: Arc<AtomicUsize>,
+    /// Requests per path, `/robots.txt` included.
+    hits: Arc<Mutex<HashMap<String, usize>>>,
 }
 
 impl Server {
@@ -55,8 +83,8 @@ impl Server {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
         let addr = listener.local_addr().expect("local addr");
         let stop = Arc::new(AtomicBool::new(false));
-        let requests = Arc::new(AtomicUsize::new(0));
-        let (stop2, requests2) = (stop.clone(), requests.clone());
+        let hits = Arc::new(Mutex::new(HashMap::new()));
+        let (stop2, hits2) = (stop.clone(), hits.clone());
         std::thread::spawn(move || {
             for stream in listener.incoming() {
                 if stop2.load(Ordering::SeqCst) {
@@ -64,15 +92,24 @@ impl Server {
                 }
                 let Ok(stream) = stream else { continue };
                 let routes = routes.clone();
-                requests2.fetch_add(1, Ordering::SeqCst);
-                std::thread::spawn(move || serve(stream, &routes));
+                let hits = hits2.clone();
+                std::thread::spawn(move || serve(stream, &routes, &hits));
             }
         });
-        Server {
-            addr,
-            stop,
-            requests,
-        }
+        Server { addr, stop, hits }
+    }
+
+    /// Requests so far, not counting `/robots.txt`.
+    pub fn page_requests(&self) -> usize {
+        let hits = self.hits.lock().unwrap();
+        hits.iter()
+            .filter(|(p, _)| p.as_str() != "/robots.txt")
+            .map(|(_, n)| n)
+            .sum()
+    }
+
+    pub fn hits(&self, path: &str) -> usize {
+        self.hits.lock().unwrap().get(path).copied().unwrap_or(0)
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -87,19 +124,30 @@ impl Drop for Server {
     }
 }
 
-fn serve(mut stream: TcpStream, routes: &HashMap<String, Reply>) {
+fn serve(
+    mut stream: TcpStream,
+    routes: &HashMap<String, Reply>,
+    hits: &Mutex<HashMap<String, usize>>,
+) {
     let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
     let mut reader = BufReader::new(stream.try_clone().expect("clone stream"));
     let mut request_line = String::new();
     if reader.read_line(&mut request_line).is_err() {
         return;
     }
+    let mut if_none_match = None;
     loop {
         let mut header = String::new();
         match reader.read_line(&mut header) {
             Ok(0) | Err(_) => break,
             Ok(_) if header.trim().is_empty() => break,
-            Ok(_) => {}
+            Ok(_) => {
+                if let Some((k, v)) = header.split_once(':') {
+                    if k.trim().eq_ignore_ascii_case("if-none-match") {
+                        if_none_match = Some(v.trim().to_string());
+                    }
+                }
+            }
         }
     }
     let path = request_line
@@ -107,32 +155,79 @@ fn serve(mut stream: TcpStream, routes: &HashMap<String, Reply>) {
         .nth(1)
         .unwrap_or("/")
         .to_string();
-    let (status, headers, body): (u16, Vec<(String, String)>, Vec<u8>) = match routes.get(&path) {
-        Some(Reply::Page { content_type, body }) => (
-            200,
-            vec![("Content-Type".into(), content_type.to_string())],
-            body.clone(),
-        ),
+    *hits.lock().unwrap().entry(path.clone()).or_default() += 1;
+    let reply = routes.get(&path).cloned();
+    respond(&mut stream, reply, if_none_match.as_deref(), Vec::new());
+}
+
+fn respond(
+    stream: &mut TcpStream,
+    reply: Option<Reply>,
+    if_none_match: Option<&str>,
+    mut extra: Vec<(String, String)>,
+) {
+    let html = |s: &str| vec![("Content-Type".to_string(), s.to_string())];
+    let (status, mut headers, body): (u16, Vec<(String, String)>, Vec<u8>) = match reply {
+        Some(Reply::Page { content_type, body }) => {
+            let etag = format!(
+                "\"{:x}\"",
+                body.iter()
+                    .fold(0u64, |h, b| h.wrapping_mul(31).wrapping_add(u64::from(*b)))
+            );
+            if if_none_match == Some(etag.as_str()) {
+                (304, vec![("ETag".into(), etag)], Vec::new())
+            } else {
+                let mut h = html(content_type);
+                h.push(("ETag".into(), etag));
+                (200, h, body)
+            }
+        }
         Some(Reply::Status(code)) => (
-            *code,
-            vec![("Content-Type".into(), "text/html".into())],
+            code,
+            html("text/html"),
             format!("<h1>status {code}</h1>").into_bytes(),
         ),
-        Some(Reply::Redirect(to)) => (302, vec![("Location".into(), to.clone())], Vec::new()),
+        Some(Reply::Redirect(to)) => (302, vec![("Location".into(), to)], Vec::new()),
         Some(Reply::Slow { delay, body }) => {
-            std::thread::sleep(*delay);
-            (
-                200,
-                vec![("Content-Type".into(), "text/html".into())],
-                body.clone(),
-            )
+            std::thread::sleep(delay);
+            (200, html("text/html"), body)
         }
-        None => (
-            404,
-            vec![("Content-Type".into(), "text/html".into())],
-            b"<h1>not found</h1>".to_vec(),
-        ),
+        Some(Reply::Flaky {
+            failures,
+            status,
+            retry_after,
+            then,
+            seen,
+        }) => {
+            if seen.fetch_add(1, Ordering::SeqCst) < failures {
+                let mut h = html("text/html");
+                if let Some(s) = retry_after {
+                    h.push(("Retry-After".into(), s.to_string()));
+                }
+                (status, h, b"<h1>try again</h1>".to_vec())
+            } else {
+                return respond(stream, Some(*then), if_none_match, extra);
+            }
+        }
+        Some(Reply::WithHeaders(add, then)) => {
+            extra.extend(add.into_iter().map(|(k, v)| (k.to_string(), v)));
+            return respond(stream, Some(*then), if_none_match, extra);
+        }
+        Some(Reply::Endless) => {
+            let _ = stream.write_all(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nConnection: close\r\n\r\n<html><body>");
+            let chunk = [b'a'; 64 * 1024];
+            let started = std::time::Instant::now();
+            while started.elapsed() < Duration::from_secs(60) && stream.write_all(&chunk).is_ok() {}
+            return;
+        }
+        Some(Reply::Hang) => {
+            std::thread::sleep(Duration::from_secs(30));
+            return;
+        }
+        Some(Reply::Reset) => return,
+        None => (404, html("text/html"), b"<h1>not found</h1>".to_vec()),
     };
+    headers.extend(extra);
     let mut head = format!(
         "HTTP/1.1 {status} X\r\nContent-Length: {}\r\nConnection: close\r\n",
         body.len()

@@ -1,0 +1,132 @@
+//! `robots.txt`, fetched once per site and kept for a day across runs (RFC 9309 allows
+//! caching it for 24 hours), matched with Google's rules through the `robotstxt` crate.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use chrono::{DateTime, Duration, Utc};
+use robotstxt::DefaultMatcher;
+use serde::{Deserialize, Serialize};
+use tokio::sync::OnceCell;
+use url::Url;
+
+use super::{FetchError, Fetcher};
+
+/// The product token sites address us by in `robots.txt`.
+pub const AGENT: &str = "feedgen";
+/// How long a fetched `robots.txt` is trusted.
+const TTL_HOURS: i64 = 24;
+
+/// What a site's `robots.txt` said, as kept in the state file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RobotsFile {
+    /// The rules; `None` when the site has none (a 4xx), which allows everything.
+    pub body: Option<String>,
+    pub fetched_at: DateTime<Utc>,
+}
+
+/// Per-site rules for this run, shared by all feeds.
+#[derive(Debug, Default)]
+pub struct Robots {
+    sites: Mutex<HashMap<String, Arc<OnceCell<Option<RobotsFile>>>>>,
+}
+
+impl Robots {
+    /// Starts from the files kept by earlier runs, dropping stale ones.
+    pub fn new(known: HashMap<String, RobotsFile>, now: DateTime<Utc>) -> Robots {
+        let sites = known
+            .into_iter()
+            .filter(|(_, f)| now - f.fetched_at < Duration::hours(TTL_HOURS) && f.fetched_at <= now)
+            .map(|(origin, f)| (origin, Arc::new(OnceCell::new_with(Some(Some(f))))))
+            .collect();
+        Robots {
+            sites: Mutex::new(sites),
+        }
+    }
+
+    /// Whether we may fetch `url`. The site's `robots.txt` is fetched on first use; a site
+    /// that cannot be asked (5xx, network failure) is treated as "disallow all" for this run.
+    pub async fn check(&self, fetcher: &Fetcher, url: &Url) -> Result<(), FetchError> {
+        if !matches!(url.scheme(), "http" | "https") {
+            return Ok(());
+        }
+        let origin = url.origin().ascii_serialization();
+        let cell = {
+            let mut sites = self.sites.lock().unwrap_or_else(|e| e.into_inner());
+            sites.entry(origin.clone()).or_default().clone()
+        };
+        let file = cell
+            .get_or_init(|| async {
+                let origin_url = Url::parse(&origin).ok()?;
+                let body = fetcher.fetch_robots(&origin_url).await.ok()?;
+                Some(RobotsFile {
+                    body,
+                    fetched_at: crate::feed::now(),
+                })
+            })
+            .await;
+        match file {
+            None => Err(FetchError::Robots {
+                url: url.clone(),
+                reason: "could not be fetched, which means \"disallow all\" for this run",
+            }),
+            Some(RobotsFile {
+                body: Some(rules), ..
+            }) if !allowed(rules, url) => Err(FetchError::Robots {
+                url: url.clone(),
+                reason: "disallows this page for feedgen",
+            }),
+            Some(_) => Ok(()),
+        }
+    }
+
+    /// The files worth keeping for the next run.
+    pub fn snapshot(&self) -> HashMap<String, RobotsFile> {
+        let sites = self.sites.lock().unwrap_or_else(|e| e.into_inner());
+        sites
+            .iter()
+            .filter_map(|(origin, cell)| cell.get().cloned().flatten().map(|f| (origin.clone(), f)))
+            .collect()
+    }
+}
+
+fn allowed(rules: &str, url: &Url) -> bool {
+    DefaultMatcher::default().one_agent_allowed_by_robots(rules, AGENT, url.as_str())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rules_for_us_and_for_everyone_apply() {
+        let url = |p: &str| Url::parse(&format!("https://e.org{p}")).unwrap();
+        let rules =
+            "User-agent: *\nDisallow: /private/\n\nUser-agent: feedgen\nDisallow: /no-feeds/\n";
+        assert!(allowed(rules, &url("/news/a.html")));
+        assert!(!allowed(rules, &url("/no-feeds/a.html")));
+        // A group for us replaces the * group entirely (RFC 9309).
+        assert!(allowed(rules, &url("/private/a.html")));
+        assert!(!allowed("User-agent: *\nDisallow: /\n", &url("/a")));
+    }
+
+    #[test]
+    fn stale_files_are_forgotten() {
+        let now = Utc::now();
+        let old = RobotsFile {
+            body: None,
+            fetched_at: now - Duration::hours(25),
+        };
+        let fresh = RobotsFile {
+            body: None,
+            fetched_at: now - Duration::hours(1),
+        };
+        let known = [
+            ("https://old.example".to_string(), old),
+            ("https://new.example".to_string(), fresh),
+        ];
+        let robots = Robots::new(known.into_iter().collect(), now);
+        let kept: Vec<String> = robots.snapshot().into_keys().collect();
+        assert_eq!(kept, ["https://new.example"]);
+    }
+}
