@@ -12,6 +12,7 @@ use toml::Spanned;
 use url::Url;
 
 use crate::feed::Format;
+use crate::source::{discover, Kind, Selectors};
 
 /// Entries a feed keeps when the config does not say.
 pub const DEFAULT_MAX_ITEMS: usize = 50;
@@ -25,6 +26,9 @@ pub const DEFAULT_CONCURRENCY: usize = 32;
 pub const DEFAULT_PER_HOST_CONCURRENCY: usize = 2;
 /// Extra tries on transient failures.
 pub const DEFAULT_RETRIES: u32 = 2;
+/// New articles a listing or feed source adds per run, so a first run on a big site does
+/// not fetch hundreds of pages.
+pub const DEFAULT_MAX_NEW: usize = 20;
 
 /// What went wrong reading the config; every variant says which file and line.
 #[derive(Debug, thiserror::Error)]
@@ -106,8 +110,45 @@ pub struct FeedConfig {
     /// Re-check pages already in the feed after this long; `None`: never, articles are
     /// fetched once.
     pub refresh_minutes: Option<u32>,
+    /// What the URLs are; `None`: detected from what they serve.
+    pub kind: Option<Kind>,
+    /// Selectors for listing pages, instead of automatic link discovery.
+    pub select: Option<Selectors>,
+    /// Fetch each article a listing links to (`true`), or build entries from the listing.
+    pub follow: bool,
+    /// New articles added per run from a listing or feed source.
+    pub max_new: usize,
+    /// Entries must match one of these (title, URL or body), when any are given.
+    pub include: Vec<regex::Regex>,
+    /// Entries matching any of these (title, URL or body) are left out.
+    pub exclude: Vec<regex::Regex>,
     /// Line of the table in the config, for messages about this feed.
     pub line: usize,
+}
+
+impl FeedConfig {
+    /// A feed of one source URL with every default, for the one-shot command.
+    pub fn one_shot(url: Url) -> FeedConfig {
+        FeedConfig {
+            name: "one-shot".into(),
+            pages: vec![url],
+            title: None,
+            description: None,
+            language: None,
+            site_url: None,
+            max_items: DEFAULT_MAX_ITEMS,
+            formats: vec![Format::Rss],
+            ignore_robots: false,
+            refresh_minutes: None,
+            kind: None,
+            select: None,
+            follow: true,
+            max_new: DEFAULT_MAX_NEW,
+            include: Vec::new(),
+            exclude: Vec::new(),
+            line: 0,
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -145,6 +186,14 @@ struct RawFeed {
     formats: Option<Spanned<Vec<Format>>>,
     ignore_robots: Option<bool>,
     refresh_minutes: Option<u32>,
+    kind: Option<Kind>,
+    select: Option<Spanned<Selectors>>,
+    follow: Option<bool>,
+    max_new: Option<Spanned<usize>>,
+    #[serde(default)]
+    include: Vec<Spanned<String>>,
+    #[serde(default)]
+    exclude: Vec<Spanned<String>>,
 }
 
 impl Config {
@@ -310,8 +359,42 @@ fn feed_config(
         formats: formats(errors, raw.formats.as_ref())?.unwrap_or_else(|| default_formats.to_vec()),
         ignore_robots: raw.ignore_robots.unwrap_or(false),
         refresh_minutes: raw.refresh_minutes,
+        kind: raw.kind,
+        select: raw
+            .select
+            .as_ref()
+            .map(|s| {
+                discover::compile(s.get_ref())
+                    .map(|()| s.get_ref().clone())
+                    .map_err(|e| errors.at(s.span(), e.to_string()))
+            })
+            .transpose()?,
+        follow: raw.follow.unwrap_or(true),
+        max_new: positive(errors, raw.max_new.as_ref(), "max_new")?.unwrap_or(DEFAULT_MAX_NEW),
+        include: patterns(errors, &raw.include, "include")?,
+        exclude: patterns(errors, &raw.exclude, "exclude")?,
         line,
     })
+}
+
+fn patterns(
+    errors: &Located,
+    raw: &[Spanned<String>],
+    key: &str,
+) -> Result<Vec<regex::Regex>, ConfigError> {
+    raw.iter()
+        .map(|p| {
+            regex::Regex::new(p.get_ref()).map_err(|e| {
+                errors.at(
+                    p.span(),
+                    format!(
+                        "{key} pattern {:?} is not a valid regular expression: {e}",
+                        p.get_ref()
+                    ),
+                )
+            })
+        })
+        .collect()
 }
 
 /// A non-empty list of formats without repeats.
@@ -507,6 +590,24 @@ mod tests {
         let m =
             message("[[feeds]]\nname = \"a\"\nurl = \"https://e.org/\"\nformats = [\"html\"]\n");
         assert!(m.contains(":4:") && m.contains("html"), "{m}");
+    }
+
+    #[test]
+    fn listing_options_are_read_and_checked() {
+        let c = parse("[[feeds]]\nname = \"a\"\nurl = \"https://e.org/\"\nkind = \"listing\"\nmax_new = 5\nfollow = false\nexclude = [\"(?i)sponsored\"]\n[feeds.select]\nitem = \"article.card\"\ntitle = \"h2\"\n").unwrap();
+        let f = &c.feeds[0];
+        assert_eq!(f.kind, Some(Kind::Listing));
+        assert_eq!((f.max_new, f.follow), (5, false));
+        assert_eq!(f.select.as_ref().unwrap().item, "article.card");
+        assert!(f.exclude[0].is_match("A SPONSORED post"));
+        let m = message(
+            "[[feeds]]\nname = \"a\"\nurl = \"https://e.org/\"\ninclude = [\"(unclosed\"]\n",
+        );
+        assert!(m.contains(":4:") && m.contains("regular expression"), "{m}");
+        let m = message(
+            "[[feeds]]\nname = \"a\"\nurl = \"https://e.org/\"\n[feeds.select]\nitem = \"div[\"\n",
+        );
+        assert!(m.contains(":4:") && m.contains("not valid CSS"), "{m}");
     }
 
     #[test]

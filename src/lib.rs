@@ -32,6 +32,7 @@ pub mod extract;
 pub mod feed;
 pub mod fetch;
 pub mod run;
+pub mod source;
 pub mod state;
 
 /// Identifies feedgen to the sites it reads, so their operators can find out who is asking.

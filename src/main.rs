@@ -15,12 +15,15 @@ use clap::{Args, Parser, Subcommand};
 use serde_json::json;
 use url::Url;
 
-use feedgen::config::{self, Config, FetchSettings};
+use feedgen::config::{self, Config, FeedConfig, FetchSettings};
 use feedgen::extract::{self, Article};
 use feedgen::feed::store::{self, Saved, Target};
 use feedgen::feed::Format;
 use feedgen::fetch::{charset, Fetcher};
 use feedgen::run::{self, Channel};
+use feedgen::source::collect::{collect, Outcome, RunOptions, Session};
+use feedgen::source::Kind;
+use feedgen::state::State;
 
 #[derive(Parser)]
 #[command(
@@ -58,6 +61,12 @@ struct OneShot {
     /// Feed format: rss, atom or json (default: from the --output extension, else rss).
     #[arg(long, value_name = "FORMAT")]
     format: Option<Format>,
+    /// What the URL is: page, listing or feed (default: detected from what it serves).
+    #[arg(long, value_name = "KIND")]
+    kind: Option<Kind>,
+    /// Articles taken from a listing or feed.
+    #[arg(long, default_value_t = config::DEFAULT_MAX_NEW)]
+    max_new: usize,
     /// Entries kept in --output.
     #[arg(long, default_value_t = config::DEFAULT_MAX_ITEMS)]
     max_items: usize,
@@ -272,9 +281,50 @@ fn cmd_one_shot(url_text: &str, args: &OneShot) -> Result<ExitCode> {
         Some(t) => store::load(std::slice::from_ref(t))?,
         None => None,
     };
-    let fetcher = Fetcher::new(args.fetch.settings())?;
-    let article =
-        runtime()?.block_on(run::fetch_article(&fetcher, &url, args.site_url.as_ref()))?;
+    let mut source = FeedConfig::one_shot(url.clone());
+    source.kind = args.kind;
+    source.site_url.clone_from(&args.site_url);
+    source.max_new = args.max_new;
+    let session = Session::new(
+        args.fetch.settings(),
+        State::default(),
+        8,
+        RunOptions::default(),
+    )?;
+    let in_feed = |key: &str| {
+        stored
+            .as_ref()
+            .is_some_and(|s| s.entries.iter().any(|e| e.id == key || e.link == key))
+    };
+    let outcomes = runtime()?.block_on(collect(&session, &source, &in_feed));
+    let mut found = Vec::new();
+    let mut errors = Vec::new();
+    for outcome in outcomes {
+        match outcome {
+            Outcome::Found(f) => found.push(*f),
+            Outcome::Unchanged => {}
+            Outcome::Failed(e) => errors.push(e),
+        }
+    }
+    if found.is_empty() && stored.is_none() {
+        match errors.into_iter().next() {
+            Some(e) => return Err(e.into()),
+            None => bail!("{url}: nothing to publish"),
+        }
+    }
+    let errors_seen = !errors.is_empty();
+    for e in &errors {
+        eprintln!("feedgen: error: {e}");
+    }
+    if let Some(file_link) = found
+        .iter()
+        .map(|f| f.article.link())
+        .find(|l| l.scheme() == "file")
+    {
+        eprintln!(
+            "feedgen: note: {file_link} is a local file with no canonical web address; readers cannot open its file: link (pass --site-url)"
+        );
+    }
     let channel = Channel {
         title: args.title.clone(),
         site_url: args.site_url.clone(),
@@ -282,12 +332,7 @@ fn cmd_one_shot(url_text: &str, args: &OneShot) -> Result<ExitCode> {
         ..Channel::default()
     };
     let now = feedgen::feed::now();
-    let feed = run::assemble(
-        &channel,
-        std::slice::from_ref(&article),
-        stored.as_ref(),
-        now,
-    );
+    let feed = run::assemble(&channel, &found, stored.as_ref(), now);
     match &target {
         Some(target) => {
             let saved = store::save(std::slice::from_ref(target), feed, stored.as_ref(), now)?;
@@ -308,7 +353,11 @@ fn cmd_one_shot(url_text: &str, args: &OneShot) -> Result<ExitCode> {
                 .context("cannot write to standard output")?;
         }
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(if errors_seen {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 fn cmd_extract(

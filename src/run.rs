@@ -2,73 +2,20 @@
 //! into its file on disk. One failing page or feed never stops the others.
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
 use std::time::Instant;
 
 use chrono::{DateTime, Utc};
-use futures_util::future::join_all;
-use tokio::sync::Semaphore;
 use url::Url;
 
 use crate::config::{Config, FeedConfig};
-use crate::extract::{self, Article, ExtractError};
 use crate::feed::store::{self, Saved, Target};
 use crate::feed::{stylesheet, Entry, Feed};
-use crate::fetch::robots::Robots;
-use crate::fetch::{FetchError, Fetched, Fetcher, Page};
-use crate::state::{PageState, State};
-
-/// Why one source produced no entry.
-#[derive(Debug, thiserror::Error)]
-pub enum SourceError {
-    #[error(transparent)]
-    Fetch(#[from] FetchError),
-    #[error(transparent)]
-    Extract(#[from] ExtractError),
-    #[error("{url}: extraction crashed: {detail}")]
-    Crashed { url: Url, detail: String },
-}
-
-/// Fetches `url` and extracts its article. A `file:` page stands for `site_url` + its file
-/// name, so its links and relative URLs come out as they would on the public site.
-pub async fn fetch_article(
-    fetcher: &Fetcher,
-    url: &Url,
-    site_url: Option<&Url>,
-) -> Result<Article, SourceError> {
-    let page = fetcher.fetch(url).await?;
-    extract_page(page, site_url).await
-}
-
-/// Extracts a fetched page on the blocking pool, so parsing uses every core while the async
-/// threads keep fetching.
-async fn extract_page(page: Page, site_url: Option<&Url>) -> Result<Article, SourceError> {
-    let public_url = public_url_of(&page.url, site_url);
-    let fetched_at = crate::feed::now();
-    let html = page.html;
-    let for_error = public_url.clone();
-    tokio::task::spawn_blocking(move || extract::extract(&html, &public_url, fetched_at))
-        .await
-        .map_err(|e| SourceError::Crashed {
-            url: for_error,
-            detail: e.to_string(),
-        })?
-        .map_err(SourceError::from)
-}
-
-fn public_url_of(url: &Url, site_url: Option<&Url>) -> Url {
-    match site_url {
-        Some(site) if url.scheme() == "file" => {
-            let name = url
-                .path_segments()
-                .and_then(|mut s| s.next_back())
-                .unwrap_or("");
-            site.join(name).unwrap_or_else(|_| site.clone())
-        }
-        _ => url.clone(),
-    }
-}
+use crate::fetch::FetchError;
+use crate::source::collect::{collect, Found, Outcome, Session};
+pub use crate::source::collect::{RunOptions, SourceError};
+use crate::state::State;
 
 /// Channel facts of a feed, from the config or the one-shot command line.
 #[derive(Debug, Clone, Default)]
@@ -100,11 +47,11 @@ impl Channel {
 /// config where given, else from the articles, else from what was stored.
 pub fn assemble(
     channel: &Channel,
-    articles: &[Article],
+    found: &[Found],
     stored: Option<&Feed>,
     now: DateTime<Utc>,
 ) -> Feed {
-    let first = articles.first();
+    let first = found.first().map(|f| &f.article);
     let site_link = channel
         .site_url
         .as_ref()
@@ -127,12 +74,9 @@ pub fn assemble(
     let language = channel
         .language
         .clone()
-        .or_else(|| most_common(articles.iter().filter_map(|a| a.language.clone())))
+        .or_else(|| most_common(found.iter().filter_map(|f| f.article.language.clone())))
         .or_else(|| stored.and_then(|s| s.language.clone()));
-    let fresh: Vec<Entry> = articles
-        .iter()
-        .map(|a| Entry::from_article(a, now))
-        .collect();
+    let fresh: Vec<Entry> = found.iter().map(|f| f.entry(now)).collect();
     let entries = store::merge(
         stored.map_or(&[][..], |s| &s.entries),
         fresh,
@@ -269,24 +213,6 @@ pub fn lock_output(dir: &Path) -> Result<std::fs::File, RunError> {
     }
 }
 
-/// How a run treats pages it has seen before.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct RunOptions {
-    /// Fetch every page again, ignoring freshness and "already in the feed".
-    pub force: bool,
-}
-
-/// What every feed task of a run shares.
-struct Shared {
-    fetcher: Fetcher,
-    robots: Robots,
-    state: Mutex<State>,
-    limit: Semaphore,
-    options: RunOptions,
-    extractions: AtomicUsize,
-    skipped: AtomicUsize,
-}
-
 /// Runs every feed of `config`, calling `on_error` with each problem as it happens.
 pub async fn run(
     config: &Config,
@@ -299,19 +225,16 @@ pub async fn run(
     if let Some(w) = warning {
         on_error(&w);
     }
-    let shared = Arc::new(Shared {
-        fetcher: Fetcher::new(config.fetch.clone())?,
-        robots: Robots::new(state.robots(), crate::feed::now()),
-        state: Mutex::new(state),
-        limit: Semaphore::new(config.concurrency),
+    let session = Arc::new(Session::new(
+        config.fetch.clone(),
+        state,
+        config.concurrency,
         options,
-        extractions: AtomicUsize::new(0),
-        skipped: AtomicUsize::new(0),
-    });
+    )?);
     let on_error = Arc::new(on_error);
     let mut tasks = tokio::task::JoinSet::new();
     for feed in config.feeds.clone() {
-        let shared = shared.clone();
+        let session = session.clone();
         let on_error = on_error.clone();
         let channel = Channel::of(&feed, config);
         let files = store::files_for(
@@ -321,7 +244,7 @@ pub async fn run(
             config.base_url.as_ref(),
         );
         tasks.spawn(async move {
-            let report = update_feed(&shared, &feed, &channel, &files).await;
+            let report = update_feed(&session, &feed, &channel, &files).await;
             for e in &report.errors {
                 on_error(e);
             }
@@ -357,19 +280,17 @@ pub async fn run(
         opml(config).as_bytes(),
         &*on_error,
     );
-    let mut state = shared
-        .state
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .clone();
-    state.robots = shared.robots.snapshot().into_iter().collect();
-    if let Err(e) = state.save(&config.output_dir) {
+    if let Err(e) = session.final_state().save(&config.output_dir) {
         on_error(&e.to_string());
     }
-    summary.pages_skipped = shared.skipped.load(Ordering::Relaxed);
-    summary.extractions = shared.extractions.load(Ordering::Relaxed);
-    summary.requests = shared.fetcher.counters.requests.load(Ordering::Relaxed);
-    summary.not_modified = shared.fetcher.counters.not_modified.load(Ordering::Relaxed);
+    summary.pages_skipped = session.skipped.load(Ordering::Relaxed);
+    summary.extractions = session.extractions.load(Ordering::Relaxed);
+    summary.requests = session.fetcher.counters.requests.load(Ordering::Relaxed);
+    summary.not_modified = session
+        .fetcher
+        .counters
+        .not_modified
+        .load(Ordering::Relaxed);
     summary.seconds = started.elapsed().as_secs_f64();
     Ok(summary)
 }
@@ -426,16 +347,8 @@ fn write_if_changed(path: &std::path::Path, bytes: &[u8], on_error: &(dyn Fn(&st
     }
 }
 
-/// What became of one page of a feed.
-enum PageOutcome {
-    Article(Box<Article>),
-    /// Already in the feed and nothing new: not fetched, or answered 304.
-    Unchanged,
-    Failed(SourceError),
-}
-
 async fn update_feed(
-    shared: &Shared,
+    session: &Session,
     feed: &FeedConfig,
     channel: &Channel,
     files: &[Target],
@@ -455,38 +368,29 @@ async fn update_feed(
             return report;
         }
     };
-    let in_feed = |id: &str| {
+    let in_feed = |key: &str| {
         stored
             .as_ref()
-            .is_some_and(|s| s.entries.iter().any(|e| e.id == id))
+            .is_some_and(|s| s.entries.iter().any(|e| e.id == key || e.link == key))
     };
-    let outcomes = join_all(
-        feed.pages
-            .iter()
-            .map(|url| update_page(shared, feed, channel, url, &in_feed)),
-    )
-    .await;
-    let mut articles = Vec::new();
+    let mut found = Vec::new();
     let mut unchanged = 0;
-    for outcome in outcomes {
+    for outcome in collect(session, feed, &in_feed).await {
         match outcome {
-            PageOutcome::Article(a) => articles.push(*a),
-            PageOutcome::Unchanged => unchanged += 1,
-            PageOutcome::Failed(e) => report.errors.push(format!("{}: {e}", feed.name)),
+            Outcome::Found(f) => found.push(*f),
+            Outcome::Unchanged => unchanged += 1,
+            Outcome::Failed(e) => report.errors.push(format!("{}: {e}", feed.name)),
         }
     }
-    if articles.is_empty() {
+    if found.is_empty() {
         if unchanged > 0 && stored.is_some() {
             report.saved = Some(Saved::Unchanged);
         }
         return report;
     }
     let now = crate::feed::now();
-    report.new_entries = articles
-        .iter()
-        .filter(|a| !in_feed(a.link().as_str()))
-        .count();
-    let assembled = assemble(channel, &articles, stored.as_ref(), now);
+    report.new_entries = found.iter().filter(|f| !in_feed(&f.entry(now).id)).count();
+    let assembled = assemble(channel, &found, stored.as_ref(), now);
     match store::save(files, assembled, stored.as_ref(), now) {
         Ok(saved) => report.saved = Some(saved),
         Err(e) => report.errors.push(format!("{}: {e}", feed.name)),
@@ -494,91 +398,9 @@ async fn update_feed(
     report
 }
 
-/// Fetches one page unless what the feed has is still good, and extracts it when it changed.
-async fn update_page(
-    shared: &Shared,
-    feed: &FeedConfig,
-    channel: &Channel,
-    url: &Url,
-    in_feed: &(dyn Fn(&str) -> bool + Sync),
-) -> PageOutcome {
-    let now = crate::feed::now();
-    let known = shared
-        .state
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .pages
-        .get(url.as_str())
-        .cloned()
-        .filter(|p| p.entry_id.as_deref().is_some_and(in_feed));
-    if let Some(page) = &known {
-        let refresh_due = feed
-            .refresh_minutes
-            .is_some_and(|m| now - page.fetched_at >= chrono::Duration::minutes(i64::from(m)));
-        let still_fresh = page.fresh_until.is_some_and(|f| f > now);
-        if !shared.options.force && (!refresh_due || still_fresh) {
-            shared.skipped.fetch_add(1, Ordering::Relaxed);
-            return PageOutcome::Unchanged;
-        }
-    }
-    let _permit = shared.limit.acquire().await;
-    if !feed.ignore_robots {
-        if let Err(e) = shared.robots.check(&shared.fetcher, url).await {
-            return PageOutcome::Failed(e.into());
-        }
-    }
-    let validators = known
-        .as_ref()
-        .map(|p| p.validators.clone())
-        .unwrap_or_default();
-    let page = match shared.fetcher.fetch_if_changed(url, &validators).await {
-        Ok(Fetched::Page(page)) => page,
-        Ok(Fetched::NotModified { fresh_until }) => {
-            let mut state = shared.state.lock().unwrap_or_else(|e| e.into_inner());
-            if let Some(p) = state.pages.get_mut(url.as_str()) {
-                p.fetched_at = now;
-                p.fresh_until = fresh_until;
-            }
-            return PageOutcome::Unchanged;
-        }
-        Err(e) => return PageOutcome::Failed(e.into()),
-    };
-    let (validators, fresh_until) = (page.validators.clone(), page.fresh_until);
-    shared.extractions.fetch_add(1, Ordering::Relaxed);
-    match extract_page(*page, channel.site_url.as_ref()).await {
-        Ok(article) => {
-            let record = PageState {
-                validators,
-                fetched_at: now,
-                fresh_until,
-                entry_id: Some(article.link().to_string()),
-            };
-            shared
-                .state
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .pages
-                .insert(url.to_string(), record);
-            PageOutcome::Article(Box::new(article))
-        }
-        Err(e) => PageOutcome::Failed(e),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn file_pages_stand_for_the_site_url() {
-        let file = Url::parse("file:///srv/example/seed-bare.html").unwrap();
-        let site = Url::parse("https://kabar.example/id/").unwrap();
-        assert_eq!(
-            public_url_of(&file, Some(&site)).as_str(),
-            "https://kabar.example/id/seed-bare.html"
-        );
-        assert_eq!(public_url_of(&file, None), file);
-    }
 
     #[test]
     fn most_common_prefers_the_first_on_ties() {

@@ -26,6 +26,8 @@ pub struct Declared {
     pub description: Option<String>,
     pub tags: Vec<String>,
     pub base_href: Option<String>,
+    /// The page says it is an article (`og:type=article` or an article type in JSON-LD).
+    pub declares_article: bool,
 }
 
 const ARTICLE_TYPES: [&str; 14] = [
@@ -55,7 +57,10 @@ pub fn read(dom: &Dom) -> Declared {
             .find(|v| !v.is_empty())
             .map(str::to_string)
     };
-    let ld = json_ld_article(dom).unwrap_or_default();
+    let ld_found = json_ld_article(dom);
+    let declares_article =
+        ld_found.is_some() || meta(&["og:type"]).is_some_and(|t| t.eq_ignore_ascii_case("article"));
+    let ld = ld_found.unwrap_or_default();
 
     let mut d = Declared {
         title: ld
@@ -128,6 +133,7 @@ pub fn read(dom: &Dom) -> Declared {
             .find_map(|b| dom.attr(b, "href"))
             .map(str::to_string),
         authors: ld.authors,
+        declares_article,
     };
     if d.authors.is_empty() {
         let declared = meta(&[

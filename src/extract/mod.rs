@@ -44,6 +44,8 @@ pub struct Article {
     pub language: Option<String>,
     pub tags: Vec<String>,
     pub site_name: Option<String>,
+    /// The page declares itself an article (Open Graph or JSON-LD), as opposed to an index.
+    pub is_article_page: bool,
 }
 
 impl Article {
@@ -130,6 +132,7 @@ pub fn extract(html: &str, url: &Url, fetched_at: DateTime<Utc>) -> Result<Artic
         language,
         tags: declared.tags,
         site_name: declared.site_name,
+        is_article_page: declared.declares_article,
         url: url.clone(),
     })
 }

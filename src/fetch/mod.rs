@@ -76,7 +76,7 @@ pub enum FetchError {
         "{url}: response is larger than the {limit}-byte limit (raise max_bytes to accept it)"
     )]
     TooLarge { url: Url, limit: u64 },
-    #[error("{url}: not an HTML page (Content-Type: {content_type})")]
+    #[error("{url}: not an HTML page or a feed (Content-Type: {content_type})")]
     NotHtml { url: Url, content_type: String },
     #[error("{url}: response is binary data, not an HTML page")]
     Binary { url: Url },
@@ -464,8 +464,8 @@ fn fresh_until(headers: &HeaderMap) -> Option<DateTime<Utc>> {
         .map(|d| d.with_timezone(&Utc))
 }
 
-/// Refuses declared types that are certainly not pages (images, PDFs, archives…);
-/// a missing or vague type is left to the byte sniffing in [`decode_html`].
+/// Refuses declared types that are certainly neither pages nor feeds (images, PDFs,
+/// archives…); a missing or vague type is left to the byte sniffing in [`decode_html`].
 fn check_html_type(url: &Url, content_type: Option<&str>) -> Result<(), FetchError> {
     let Some(ct) = content_type else {
         return Ok(());
@@ -477,10 +477,20 @@ fn check_html_type(url: &Url, content_type: Option<&str>) -> Result<(), FetchErr
         .trim()
         .to_ascii_lowercase();
     let acceptable = mime.is_empty()
-        || mime == "text/html"
-        || mime == "application/xhtml+xml"
-        || mime == "text/plain"
-        || mime == "application/octet-stream";
+        || matches!(
+            mime.as_str(),
+            "text/html"
+                | "application/xhtml+xml"
+                | "text/plain"
+                | "application/octet-stream"
+                | "text/xml"
+                | "application/xml"
+                | "application/rss+xml"
+                | "application/atom+xml"
+                | "application/rdf+xml"
+                | "application/feed+json"
+                | "application/json"
+        );
     if acceptable {
         Ok(())
     } else {

@@ -1,0 +1,475 @@
+//! Turning a feed's sources into articles: pages fetched once and then only when due,
+//! listings whose new article links are followed, partial feeds whose items get their full
+//! text, with `robots.txt`, conditional requests and the per-run caps applied throughout.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+
+use chrono::{DateTime, Utc};
+use futures_util::future::join_all;
+use tokio::sync::Semaphore;
+use url::Url;
+
+use super::{discover, partial, Candidate, Kind};
+use crate::config::{FeedConfig, FetchSettings};
+use crate::extract::{self, Article, ExtractError};
+use crate::feed::Entry;
+use crate::fetch::robots::Robots;
+use crate::fetch::{FetchError, Fetched, Fetcher, Page, Validators};
+use crate::state::{PageState, State};
+
+/// Why one source produced no entry.
+#[derive(Debug, thiserror::Error)]
+pub enum SourceError {
+    #[error(transparent)]
+    Fetch(#[from] FetchError),
+    #[error(transparent)]
+    Extract(#[from] ExtractError),
+    #[error("{url}: extraction crashed: {detail}")]
+    Crashed { url: Url, detail: String },
+    #[error("{url}: no article links found on this page; if it is an index page, give [feeds.select] selectors (item, link, title…)")]
+    NoLinks { url: Url },
+    #[error("{0}")]
+    Select(#[from] discover::SelectError),
+    #[error("{url}: the feed does not parse ({reason}); the old output is kept")]
+    BadFeed { url: Url, reason: String },
+}
+
+/// How a run treats pages it has seen before.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RunOptions {
+    /// Fetch every page again, ignoring freshness and "already in the feed".
+    pub force: bool,
+}
+
+/// What every source of a run shares: one fetcher (connection pool, per-host limits), the
+/// sites' `robots.txt`, the state, the global concurrency limit, and counters.
+pub struct Session {
+    pub fetcher: Fetcher,
+    pub robots: Robots,
+    pub state: Mutex<State>,
+    limit: Semaphore,
+    options: RunOptions,
+    pub extractions: AtomicUsize,
+    pub skipped: AtomicUsize,
+}
+
+impl Session {
+    pub fn new(
+        settings: FetchSettings,
+        state: State,
+        concurrency: usize,
+        options: RunOptions,
+    ) -> Result<Session, FetchError> {
+        Ok(Session {
+            fetcher: Fetcher::new(settings)?,
+            robots: Robots::new(state.robots(), crate::feed::now()),
+            state: Mutex::new(state),
+            limit: Semaphore::new(concurrency.max(1)),
+            options,
+            extractions: AtomicUsize::new(0),
+            skipped: AtomicUsize::new(0),
+        })
+    }
+
+    fn page_state(&self, url: &Url) -> Option<PageState> {
+        self.state
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .pages
+            .get(url.as_str())
+            .cloned()
+    }
+
+    fn remember(&self, url: &Url, record: PageState) {
+        self.state
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .pages
+            .insert(url.to_string(), record);
+    }
+
+    /// The state as it should be saved: pages plus the `robots.txt` files seen.
+    pub fn final_state(&self) -> State {
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner()).clone();
+        state.robots = self.robots.snapshot().into_iter().collect();
+        state
+    }
+}
+
+/// An article and, when it came from a listing or a feed, what the source said about it.
+#[derive(Debug, Clone)]
+pub struct Found {
+    pub article: Article,
+    pub source: Option<Candidate>,
+}
+
+impl Found {
+    /// The entry, with the source feed's id, title, date and authors where it has them:
+    /// a publisher's own feed knows those better than a scraped page.
+    pub fn entry(&self, seen_at: DateTime<Utc>) -> Entry {
+        let mut entry = Entry::from_article(&self.article, seen_at);
+        let Some(source) = &self.source else {
+            return entry;
+        };
+        if let Some(id) = &source.id {
+            entry.id.clone_from(id);
+        }
+        if let Some(title) = &source.title {
+            entry.title.clone_from(title);
+        }
+        if let Some(published) = source.published {
+            entry.published = published;
+            entry.updated = entry.updated.max(published);
+            entry.date_is_first_seen = false;
+        }
+        if !source.authors.is_empty() && self.article.authors.is_empty() {
+            entry.authors.clone_from(&source.authors);
+        }
+        entry
+    }
+}
+
+/// What became of one source or one article of a feed.
+pub enum Outcome {
+    Found(Box<Found>),
+    /// Nothing new: not fetched (already in the feed, or still fresh), or answered 304.
+    Unchanged,
+    Failed(SourceError),
+}
+
+/// Collects the articles of every source URL of `feed`. `in_feed` says whether an entry id
+/// or link is already in the stored feed.
+pub async fn collect(
+    session: &Session,
+    feed: &FeedConfig,
+    in_feed: &(dyn Fn(&str) -> bool + Sync),
+) -> Vec<Outcome> {
+    let per_source = join_all(
+        feed.pages
+            .iter()
+            .map(|url| collect_source(session, feed, url, in_feed)),
+    )
+    .await;
+    per_source.into_iter().flatten().collect()
+}
+
+async fn collect_source(
+    session: &Session,
+    feed: &FeedConfig,
+    url: &Url,
+    in_feed: &(dyn Fn(&str) -> bool + Sync),
+) -> Vec<Outcome> {
+    let known = session
+        .page_state(url)
+        .filter(|p| p.entry_id.as_deref().is_some_and(in_feed));
+    if feed.kind == Some(Kind::Page) || known.is_some() {
+        return vec![update_page(session, feed, url, None, in_feed).await];
+    }
+    // A listing or a feed, or not known yet: fetch it and see.
+    let validators = session
+        .page_state(url)
+        .map(|p| p.validators)
+        .unwrap_or_default();
+    let page = match fetch(session, feed, url, &validators).await {
+        Ok(Fetched::Page(page)) => *page,
+        Ok(Fetched::NotModified { fresh_until }) => {
+            touch(session, url, fresh_until);
+            return vec![Outcome::Unchanged];
+        }
+        Err(e) => return vec![Outcome::Failed(e)],
+    };
+    let index_record = PageState {
+        validators: page.validators.clone(),
+        fetched_at: crate::feed::now(),
+        fresh_until: page.fresh_until,
+        entry_id: None,
+    };
+    let is_feed = feed.kind == Some(Kind::Feed)
+        || (feed.kind.is_none()
+            && partial::looks_like_feed(page.content_type.as_deref(), &page.html));
+    let candidates = if is_feed {
+        partial::items(page.html.as_bytes(), &page.url).map_err(|reason| SourceError::BadFeed {
+            url: url.clone(),
+            reason,
+        })
+    } else {
+        match feed.kind {
+            Some(Kind::Listing) => listing_candidates(feed, &page),
+            _ => match detect_page_or_listing(session, feed, page).await {
+                Detected::Article(outcome) => return vec![outcome],
+                Detected::Listing(candidates) => candidates,
+            },
+        }
+    };
+    let candidates = match candidates {
+        Ok(c) => c,
+        Err(e) => return vec![Outcome::Failed(e)],
+    };
+    session.remember(url, index_record);
+    let follow = is_feed || feed.follow;
+    let new: Vec<Candidate> = candidates
+        .into_iter()
+        .filter(|c| !c.id.as_deref().is_some_and(in_feed))
+        .filter(|c| {
+            !c.url
+                .as_ref()
+                .is_some_and(|u| in_feed(u.as_str()) || known_page(session, u, in_feed))
+        })
+        .filter(|c| {
+            !excluded(
+                feed,
+                c.url.as_ref().map(Url::as_str),
+                c.title.as_deref(),
+                None,
+            )
+        })
+        .take(feed.max_new)
+        .collect();
+    if new.is_empty() {
+        return vec![Outcome::Unchanged];
+    }
+    join_all(new.into_iter().map(|c| async move {
+        match (&c.url, follow) {
+            (Some(link), true) => {
+                let link = link.clone();
+                update_page(session, feed, &link, Some(c), in_feed).await
+            }
+            _ => from_candidate(feed, c),
+        }
+    }))
+    .await
+}
+
+enum Detected {
+    Article(Outcome),
+    Listing(Result<Vec<Candidate>, SourceError>),
+}
+
+/// A page of unknown kind: an article when it reads like one, else an index of articles.
+async fn detect_page_or_listing(session: &Session, feed: &FeedConfig, page: Page) -> Detected {
+    let links = discover::discover(&page.html, &page.url);
+    let url = page.requested_url.clone();
+    let record = (page.validators.clone(), page.fresh_until);
+    session.extractions.fetch_add(1, Ordering::Relaxed);
+    let article = extract_page(page, feed.site_url.as_ref()).await;
+    let reads_as_article = article
+        .as_ref()
+        .is_ok_and(|a| a.is_article_page || a.text.chars().count() >= 1500);
+    if reads_as_article || links.len() < 5 {
+        let outcome = match article {
+            Ok(a) => accept_article(session, feed, &url, record, a, None),
+            Err(_) if !links.is_empty() => return Detected::Listing(Ok(links)),
+            Err(e) => Outcome::Failed(e),
+        };
+        return Detected::Article(outcome);
+    }
+    Detected::Listing(Ok(links))
+}
+
+fn listing_candidates(feed: &FeedConfig, page: &Page) -> Result<Vec<Candidate>, SourceError> {
+    let found = match &feed.select {
+        Some(selectors) => discover::select(&page.html, &page.url, selectors)?,
+        None => discover::discover(&page.html, &page.url),
+    };
+    if found.is_empty() {
+        return Err(SourceError::NoLinks {
+            url: page.url.clone(),
+        });
+    }
+    Ok(found)
+}
+
+fn known_page(session: &Session, url: &Url, in_feed: &(dyn Fn(&str) -> bool + Sync)) -> bool {
+    session
+        .page_state(url)
+        .and_then(|p| p.entry_id)
+        .is_some_and(|id| in_feed(&id))
+}
+
+/// Whether the feed's filters leave this out: an `exclude` pattern matches, or `include`
+/// patterns exist and none matches. `body` is `None` before the page is fetched, when
+/// only exclusions can be decided.
+fn excluded(feed: &FeedConfig, url: Option<&str>, title: Option<&str>, body: Option<&str>) -> bool {
+    let fields = [url, title, body];
+    let any = |re: &regex::Regex| fields.iter().flatten().any(|f| re.is_match(f));
+    if feed.exclude.iter().any(any) {
+        return true;
+    }
+    body.is_some() && !feed.include.is_empty() && !feed.include.iter().any(any)
+}
+
+/// An entry built from the listing alone (`follow = false`).
+fn from_candidate(feed: &FeedConfig, c: Candidate) -> Outcome {
+    let Some(url) = c.url.clone() else {
+        return Outcome::Unchanged;
+    };
+    let summary = c.summary.clone().unwrap_or_default();
+    let title = c.title.clone().unwrap_or_else(|| url.to_string());
+    if excluded(feed, Some(url.as_str()), Some(&title), Some(&summary)) {
+        return Outcome::Unchanged;
+    }
+    let content_html = if summary.is_empty() {
+        String::new()
+    } else {
+        format!("<p>{}</p>", extract::render::escape(&summary))
+    };
+    let article = Article {
+        url: url.clone(),
+        canonical_url: None,
+        title,
+        authors: c.authors.clone(),
+        published: c.published,
+        updated: None,
+        summary: summary.clone(),
+        content_html,
+        text: summary,
+        image: c.image.clone(),
+        language: None,
+        tags: Vec::new(),
+        site_name: None,
+        is_article_page: false,
+    };
+    Outcome::Found(Box::new(Found {
+        article,
+        source: Some(c),
+    }))
+}
+
+/// Fetches one article page unless what the feed has is still good, and extracts it when
+/// it changed.
+async fn update_page(
+    session: &Session,
+    feed: &FeedConfig,
+    url: &Url,
+    source: Option<Candidate>,
+    in_feed: &(dyn Fn(&str) -> bool + Sync),
+) -> Outcome {
+    let now = crate::feed::now();
+    let known = session
+        .page_state(url)
+        .filter(|p| p.entry_id.as_deref().is_some_and(in_feed));
+    if let Some(page) = &known {
+        let refresh_due = feed
+            .refresh_minutes
+            .is_some_and(|m| now - page.fetched_at >= chrono::Duration::minutes(i64::from(m)));
+        let still_fresh = page.fresh_until.is_some_and(|f| f > now);
+        if !session.options.force && (!refresh_due || still_fresh) {
+            session.skipped.fetch_add(1, Ordering::Relaxed);
+            return Outcome::Unchanged;
+        }
+    }
+    let validators = known
+        .as_ref()
+        .map(|p| p.validators.clone())
+        .unwrap_or_default();
+    let page = match fetch(session, feed, url, &validators).await {
+        Ok(Fetched::Page(page)) => *page,
+        Ok(Fetched::NotModified { fresh_until }) => {
+            touch(session, url, fresh_until);
+            return Outcome::Unchanged;
+        }
+        Err(e) => return Outcome::Failed(e),
+    };
+    let record = (page.validators.clone(), page.fresh_until);
+    session.extractions.fetch_add(1, Ordering::Relaxed);
+    match extract_page(page, feed.site_url.as_ref()).await {
+        Ok(article) => accept_article(session, feed, url, record, article, source),
+        Err(e) => Outcome::Failed(e),
+    }
+}
+
+/// Records what a page became and applies the body filters.
+fn accept_article(
+    session: &Session,
+    feed: &FeedConfig,
+    url: &Url,
+    (validators, fresh_until): (Validators, Option<DateTime<Utc>>),
+    article: Article,
+    source: Option<Candidate>,
+) -> Outcome {
+    let found = Found { article, source };
+    let entry_id = found.entry(crate::feed::now()).id;
+    session.remember(
+        url,
+        PageState {
+            validators,
+            fetched_at: crate::feed::now(),
+            fresh_until,
+            entry_id: Some(entry_id),
+        },
+    );
+    let a = &found.article;
+    if excluded(feed, Some(a.link().as_str()), Some(&a.title), Some(&a.text)) {
+        return Outcome::Unchanged;
+    }
+    Outcome::Found(Box::new(found))
+}
+
+/// One request under the run's limits, after `robots.txt` says yes.
+async fn fetch(
+    session: &Session,
+    feed: &FeedConfig,
+    url: &Url,
+    validators: &Validators,
+) -> Result<Fetched, SourceError> {
+    let _permit = session.limit.acquire().await;
+    if !feed.ignore_robots {
+        session.robots.check(&session.fetcher, url).await?;
+    }
+    Ok(session.fetcher.fetch_if_changed(url, validators).await?)
+}
+
+fn touch(session: &Session, url: &Url, fresh_until: Option<DateTime<Utc>>) {
+    let mut state = session.state.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(p) = state.pages.get_mut(url.as_str()) {
+        p.fetched_at = crate::feed::now();
+        p.fresh_until = fresh_until;
+    }
+}
+
+/// Extracts a fetched page on the blocking pool, so parsing uses every core while the async
+/// threads keep fetching. A `file:` page stands for `site_url` + its file name, so its links
+/// and relative URLs come out as they would on the public site.
+pub async fn extract_page(page: Page, site_url: Option<&Url>) -> Result<Article, SourceError> {
+    let public_url = public_url_of(&page.url, site_url);
+    let fetched_at = crate::feed::now();
+    let html = page.html;
+    let for_error = public_url.clone();
+    tokio::task::spawn_blocking(move || extract::extract(&html, &public_url, fetched_at))
+        .await
+        .map_err(|e| SourceError::Crashed {
+            url: for_error,
+            detail: e.to_string(),
+        })?
+        .map_err(SourceError::from)
+}
+
+pub fn public_url_of(url: &Url, site_url: Option<&Url>) -> Url {
+    match site_url {
+        Some(site) if url.scheme() == "file" => {
+            let name = url
+                .path_segments()
+                .and_then(|mut s| s.next_back())
+                .unwrap_or("");
+            site.join(name).unwrap_or_else(|_| site.clone())
+        }
+        _ => url.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_pages_stand_for_the_site_url() {
+        let file = Url::parse("file:///srv/example/seed-bare.html").unwrap();
+        let site = Url::parse("https://kabar.example/id/").unwrap();
+        assert_eq!(
+            public_url_of(&file, Some(&site)).as_str(),
+            "https://kabar.example/id/seed-bare.html"
+        );
+        assert_eq!(public_url_of(&file, None), file);
+    }
+}

@@ -1,0 +1,563 @@
+//! Finding the article links on an index page, automatically or with the user's selectors.
+//!
+//! Automatic discovery scores every link by three kinds of evidence and keeps those that
+//! add up: the URL's shape (a slug of several words, a numeric id or date, `.html`; not
+//! `/tag/`, `/page/2`, `/login`), the anchor text (a headline has several words; a menu
+//! entry has one), and where the link sits (navigation, footers, breadcrumbs, pagination,
+//! tag clouds and share bars are penalised). Links to other sites, `mailto:`,
+//! `javascript:` and fragments are never candidates.
+
+use chrono::{DateTime, FixedOffset};
+use scraper::{ElementRef, Html, Selector};
+use url::Url;
+
+use super::{clean_link, same_site, Candidate, Selectors};
+use crate::extract::dates;
+use crate::extract::dom::{Dom, NodeKind};
+use crate::extract::render::absolute;
+
+/// Score a link needs to count as an article link.
+const THRESHOLD: f64 = 2.5;
+
+/// Path segments that name index, account or utility pages rather than articles.
+const NOT_ARTICLE_SEGMENTS: [&str; 34] = [
+    "tag",
+    "tags",
+    "category",
+    "categories",
+    "topic",
+    "topics",
+    "section",
+    "author",
+    "authors",
+    "page",
+    "search",
+    "login",
+    "signin",
+    "sign-in",
+    "logout",
+    "signup",
+    "register",
+    "account",
+    "user",
+    "profile",
+    "about",
+    "contact",
+    "privacy",
+    "terms",
+    "help",
+    "faq",
+    "subscribe",
+    "newsletter",
+    "feed",
+    "rss",
+    "cart",
+    "shop",
+    "wp-login.php",
+    "label",
+];
+
+/// Class or id words of link containers that hold site furniture, not articles.
+const FURNITURE_WORDS: [&str; 18] = [
+    "nav",
+    "navbar",
+    "menu",
+    "footer",
+    "breadcrumb",
+    "breadcrumbs",
+    "pagination",
+    "pager",
+    "tags",
+    "tagcloud",
+    "share",
+    "social",
+    "login",
+    "account",
+    "ad",
+    "ads",
+    "advert",
+    "topbar",
+];
+
+/// The article links of an index page, in page order, each once.
+pub fn discover(html: &str, page_url: &Url) -> Vec<Candidate> {
+    let document = Html::parse_document(html);
+    let dom = Dom::build(&document);
+    let base = base_of(&dom, page_url);
+    let page_clean = clean_link(page_url);
+    let mut found: Vec<(Url, Vec<usize>)> = Vec::new();
+    for i in dom.elements_named("a") {
+        let Some(url) = dom.attr(i, "href").and_then(|h| absolute(&base, h)) else {
+            continue;
+        };
+        if !matches!(url.scheme(), "http" | "https") || !same_site(&url, page_url) {
+            continue;
+        }
+        let url = clean_link(&url);
+        if url == page_clean || url.path() == "/" {
+            continue;
+        }
+        let text = link_text(&dom, i);
+        let score = url_score(&url) + text_score(&text) + context_score(&dom, i);
+        if score < THRESHOLD {
+            continue;
+        }
+        match found.iter_mut().find(|(u, _)| *u == url) {
+            Some((_, links)) => links.push(i),
+            None => found.push((url, vec![i])),
+        }
+    }
+    found
+        .into_iter()
+        .map(|(url, links)| candidate_from_links(&dom, &base, url, &links))
+        .collect()
+}
+
+fn base_of(dom: &Dom, page_url: &Url) -> Url {
+    dom.elements_named("base")
+        .find_map(|b| dom.attr(b, "href"))
+        .and_then(|h| page_url.join(h).ok())
+        .unwrap_or_else(|| page_url.clone())
+}
+
+fn link_text(dom: &Dom, a: usize) -> String {
+    let text = dom.text(a);
+    if !text.is_empty() {
+        return text;
+    }
+    let img_alt = (a..dom.nodes[a].end)
+        .filter(|&j| dom.tag(j) == "img")
+        .find_map(|j| dom.attr(j, "alt"))
+        .map(str::trim)
+        .filter(|t| !t.is_empty());
+    img_alt
+        .or_else(|| dom.attr(a, "title"))
+        .unwrap_or("")
+        .to_string()
+}
+
+/// How much a URL looks like an article's.
+fn url_score(url: &Url) -> f64 {
+    let segments: Vec<&str> = url
+        .path_segments()
+        .map(|s| s.filter(|p| !p.is_empty()).collect())
+        .unwrap_or_default();
+    let lower: Vec<String> = segments.iter().map(|s| s.to_ascii_lowercase()).collect();
+    if lower
+        .iter()
+        .any(|s| NOT_ARTICLE_SEGMENTS.contains(&s.as_str()))
+    {
+        return -3.0;
+    }
+    let query_paging = url
+        .query_pairs()
+        .any(|(k, _)| matches!(k.as_ref(), "page" | "p" | "paged" | "offset" | "start"));
+    if query_paging && segments.len() <= 1 {
+        return -3.0;
+    }
+    let last = lower.last().map(String::as_str).unwrap_or("");
+    let ext = last.rsplit_once('.').map(|(_, e)| e).unwrap_or("");
+    if matches!(
+        ext,
+        "jpg"
+            | "jpeg"
+            | "png"
+            | "gif"
+            | "webp"
+            | "svg"
+            | "pdf"
+            | "zip"
+            | "mp3"
+            | "mp4"
+            | "css"
+            | "js"
+            | "xml"
+            | "rss"
+    ) {
+        return -5.0;
+    }
+    let stem = last.rsplit_once('.').map_or(last, |(s, _)| s);
+    let slug_words = stem
+        .split(['-', '_', '+'])
+        .filter(|w| w.chars().any(char::is_alphabetic))
+        .count();
+    let has_number = segments
+        .iter()
+        .any(|s| s.chars().filter(char::is_ascii_digit).count() >= 4)
+        || url.query_pairs().any(|(k, v)| {
+            matches!(k.as_ref(), "id" | "p" | "story" | "article")
+                && v.chars().all(|c| c.is_ascii_digit())
+        });
+    let mut score = 0.0;
+    if slug_words >= 3 {
+        score += 2.0;
+    } else if slug_words == 2 {
+        score += 0.5;
+    }
+    if has_number {
+        score += 1.0;
+    }
+    if matches!(ext, "html" | "htm" | "php" | "aspx" | "shtml") {
+        score += 0.5;
+    }
+    if segments.len() >= 2 {
+        score += 0.5;
+    }
+    score
+}
+
+/// How much anchor text reads like a headline.
+fn text_score(text: &str) -> f64 {
+    let words = text.split_whitespace().count();
+    let chars = text.chars().count();
+    match (words, chars) {
+        (0, _) => -0.5,
+        (1, _) => -1.5,
+        (w, c) if w >= 4 && c >= 20 => 2.0,
+        (w, _) if w >= 3 => 1.0,
+        _ => 0.0,
+    }
+}
+
+/// Penalty for links inside site furniture.
+fn context_score(dom: &Dom, a: usize) -> f64 {
+    let mut node = dom.parent(a);
+    let mut depth = 0;
+    while let Some(i) = node {
+        let tag = dom.tag(i);
+        if matches!(tag, "nav" | "footer" | "form") || dom.attr(i, "role") == Some("navigation") {
+            return -3.0;
+        }
+        if tag == "header" && depth < 6 && !has_heading_ancestor_or_self(dom, i) {
+            return -2.0;
+        }
+        let ci = dom.class_and_id(i);
+        if ci
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .any(|w| FURNITURE_WORDS.contains(&w))
+        {
+            return -2.0;
+        }
+        if matches!(tag, "body" | "main" | "article") {
+            break;
+        }
+        node = dom.parent(i);
+        depth += 1;
+    }
+    0.0
+}
+
+fn has_heading_ancestor_or_self(dom: &Dom, i: usize) -> bool {
+    (i..dom.nodes[i].end).any(|j| matches!(dom.tag(j), "h1" | "h2" | "h3"))
+}
+
+/// A candidate with what its teaser box says: the headline, a summary, a date, an image.
+fn candidate_from_links(dom: &Dom, base: &Url, url: Url, links: &[usize]) -> Candidate {
+    let title = links
+        .iter()
+        .map(|&a| link_text(dom, a))
+        .filter(|t| t.split_whitespace().count() >= 2)
+        .max_by_key(|t| t.chars().count());
+    let card = teaser_box(dom, base, links[0], &url);
+    let summary = card.and_then(|c| {
+        (c..dom.nodes[c].end)
+            .filter(|&j| matches!(dom.tag(j), "p" | "div" | "span") && !inside_link(dom, j))
+            .map(|j| dom.text(j))
+            .filter(|t| t.split_whitespace().count() >= 6 && Some(t) != title.as_ref())
+            .min_by_key(|t| t.chars().count())
+    });
+    let published = card.and_then(|c| date_in(dom, c));
+    let image = card.and_then(|c| {
+        (c..dom.nodes[c].end)
+            .filter(|&j| dom.tag(j) == "img")
+            .find_map(|j| dom.attr(j, "data-src").or_else(|| dom.attr(j, "src")))
+            .and_then(|s| absolute(base, s))
+    });
+    Candidate {
+        url: Some(url),
+        title,
+        published,
+        summary,
+        image,
+        ..Candidate::default()
+    }
+}
+
+fn inside_link(dom: &Dom, i: usize) -> bool {
+    let mut p = Some(i);
+    while let Some(n) = p {
+        if dom.tag(n) == "a" {
+            return true;
+        }
+        p = dom.parent(n);
+    }
+    false
+}
+
+/// The largest ancestor of a link that links to no other article: its teaser box.
+fn teaser_box(dom: &Dom, base: &Url, a: usize, url: &Url) -> Option<usize> {
+    let mut best = None;
+    let mut node = dom.parent(a);
+    while let Some(i) = node {
+        if matches!(dom.tag(i), "body" | "html" | "main") {
+            break;
+        }
+        let other_link = (i..dom.nodes[i].end).any(|j| {
+            dom.tag(j) == "a"
+                && dom
+                    .attr(j, "href")
+                    .and_then(|h| absolute(base, h))
+                    .is_some_and(|u| clean_link(&u) != *url)
+        });
+        if other_link {
+            break;
+        }
+        best = Some(i);
+        node = dom.parent(i);
+    }
+    best
+}
+
+fn date_in(dom: &Dom, i: usize) -> Option<DateTime<FixedOffset>> {
+    let zone = dates::utc();
+    for j in i..dom.nodes[i].end {
+        if dom.tag(j) == "time" {
+            if let Some(d) = dom
+                .attr(j, "datetime")
+                .and_then(|d| dates::parse_machine(d, zone))
+            {
+                return Some(d);
+            }
+        }
+    }
+    let texts = (i..dom.nodes[i].end).filter_map(|j| match dom.nodes[j].kind {
+        NodeKind::Text(t) if t.chars().any(|c| c.is_ascii_digit()) => Some(t),
+        _ => None,
+    });
+    texts
+        .into_iter()
+        .find_map(|t| dates::parse_visible(t, zone, false))
+}
+
+/// Why selectors could not be used on a page.
+#[derive(Debug, thiserror::Error)]
+pub enum SelectError {
+    #[error("selector {key} = {selector:?} is not valid CSS: {reason}")]
+    Invalid {
+        key: &'static str,
+        selector: String,
+        reason: String,
+    },
+    #[error("{url}: selector item = {selector:?} matched nothing on the page")]
+    NoItems { url: Url, selector: String },
+    #[error("{url}: selector link = {selector:?} matched no link in any item")]
+    NoLinks { url: Url, selector: String },
+}
+
+/// Parses every selector, so a typo is found when the config is read, not at 3 a.m.
+pub fn compile(selectors: &Selectors) -> Result<(), SelectError> {
+    for (key, selector) in selectors.all() {
+        Selector::parse(selector).map_err(|e| SelectError::Invalid {
+            key,
+            selector: selector.to_string(),
+            reason: e.to_string(),
+        })?;
+    }
+    Ok(())
+}
+
+fn parse_selector(key: &'static str, s: &str) -> Result<Selector, SelectError> {
+    Selector::parse(s).map_err(|e| SelectError::Invalid {
+        key,
+        selector: s.to_string(),
+        reason: e.to_string(),
+    })
+}
+
+/// The articles the user's selectors pick out of an index page.
+pub fn select(
+    html: &str,
+    page_url: &Url,
+    selectors: &Selectors,
+) -> Result<Vec<Candidate>, SelectError> {
+    let document = Html::parse_document(html);
+    let item = parse_selector("item", &selectors.item)?;
+    let optional =
+        |key, s: &Option<String>| s.as_deref().map(|s| parse_selector(key, s)).transpose();
+    let link = optional("link", &selectors.link)?;
+    let title = optional("title", &selectors.title)?;
+    let date = optional("date", &selectors.date)?;
+    let summary = optional("summary", &selectors.summary)?;
+    let image = optional("image", &selectors.image)?;
+    let base = document
+        .select(&Selector::parse("base[href]").expect("valid selector"))
+        .next()
+        .and_then(|b| b.value().attr("href"))
+        .and_then(|h| page_url.join(h).ok())
+        .unwrap_or_else(|| page_url.clone());
+    let items: Vec<ElementRef> = document.select(&item).collect();
+    if items.is_empty() {
+        return Err(SelectError::NoItems {
+            url: page_url.clone(),
+            selector: selectors.item.clone(),
+        });
+    }
+    let any_a = Selector::parse("a[href]").expect("valid selector");
+    let mut out: Vec<Candidate> = Vec::new();
+    for el in items {
+        let link_el = match &link {
+            Some(s) => el.select(s).next(),
+            None if el.value().name() == "a" => Some(el),
+            None => el.select(&any_a).next(),
+        };
+        let url = link_el
+            .and_then(|l| l.value().attr("href"))
+            .and_then(|h| absolute(&base, h))
+            .filter(|u| {
+                u.scheme() == "file"
+                    || (matches!(u.scheme(), "http" | "https") && same_site(u, page_url))
+            })
+            .map(|u| clean_link(&u));
+        let text_of = |s: &Option<Selector>| {
+            s.as_ref()
+                .and_then(|s| el.select(s).next())
+                .map(|e| squash(&e.text().collect::<String>()))
+                .filter(|t| !t.is_empty())
+        };
+        let published = date
+            .as_ref()
+            .and_then(|s| el.select(s).next())
+            .and_then(|e| {
+                let zone = dates::utc();
+                e.value()
+                    .attr("datetime")
+                    .or_else(|| e.value().attr("content"))
+                    .and_then(|d| dates::parse_machine(d, zone))
+                    .or_else(|| dates::parse_visible(&e.text().collect::<String>(), zone, false))
+            });
+        let image_url = image
+            .as_ref()
+            .and_then(|s| el.select(s).next())
+            .and_then(|e| {
+                let v = e.value();
+                v.attr("data-src")
+                    .or_else(|| v.attr("src"))
+                    .or_else(|| v.attr("content"))
+                    .or_else(|| v.attr("href"))
+            });
+        let candidate = Candidate {
+            title: text_of(&title).or_else(|| {
+                link_el
+                    .map(|l| squash(&l.text().collect::<String>()))
+                    .filter(|t| !t.is_empty())
+            }),
+            published,
+            summary: text_of(&summary),
+            image: image_url.and_then(|s| absolute(&base, s)),
+            url,
+            ..Candidate::default()
+        };
+        if candidate.url.is_some() && !out.iter().any(|c| c.url == candidate.url) {
+            out.push(candidate);
+        }
+    }
+    if out.is_empty() {
+        return Err(SelectError::NoLinks {
+            url: page_url.clone(),
+            selector: selectors.link.clone().unwrap_or_else(|| "a[href]".into()),
+        });
+    }
+    Ok(out)
+}
+
+fn squash(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn urls(found: &[Candidate]) -> Vec<String> {
+        found
+            .iter()
+            .map(|c| c.url.as_ref().unwrap().path().to_string())
+            .collect()
+    }
+
+    const INDEX: &str = r#"<html><body>
+        <header><nav><a href="/politik/">Politik</a><a href="/login">Masuk</a></nav></header>
+        <main><div class="grid">
+          <div class="card"><a href="/2024/07/harga-beras-naik-lagi-di-pasar.html"><img src="/i/1.jpg" alt=""></a>
+            <h3><a href="/2024/07/harga-beras-naik-lagi-di-pasar.html?utm_source=home">Harga beras naik lagi di pasar tradisional</a></h3>
+            <p>Pedagang mengeluhkan harga beras yang terus naik sejak awal bulan ini.</p><time datetime="2024-07-17T08:00:00+07:00">17 Juli</time></div>
+          <div class="card"><h3><a href="/news/12345">Pemerintah umumkan kebijakan baru soal impor</a></h3></div>
+          <div class="card"><h3><a href="https://other.example/some-long-story-here">Berita dari situs lain yang panjang</a></h3></div>
+          <div class="card"><h3><a href="mailto:x@y.z">Kirim surat kepada redaksi kami</a></h3></div>
+        </div>
+        <div class="pagination"><a href="/page/2">2</a><a href="/?page=3">Berikutnya</a></div>
+        <div class="tags"><a href="/tag/ekonomi">ekonomi</a></div></main>
+        <footer><a href="/tentang-kami-dan-redaksi">Tentang kami dan redaksi</a></footer></body></html>"#;
+
+    #[test]
+    fn finds_articles_and_skips_furniture() {
+        let page = Url::parse("https://www.kabar.example/").unwrap();
+        let found = discover(INDEX, &page);
+        assert_eq!(
+            urls(&found),
+            [
+                "/2024/07/harga-beras-naik-lagi-di-pasar.html",
+                "/news/12345"
+            ]
+        );
+        let first = &found[0];
+        assert_eq!(
+            first.title.as_deref(),
+            Some("Harga beras naik lagi di pasar tradisional")
+        );
+        assert!(first.summary.as_deref().unwrap().starts_with("Pedagang"));
+        assert_eq!(
+            first.published.unwrap().to_rfc3339(),
+            "2024-07-17T08:00:00+07:00"
+        );
+        assert_eq!(
+            first.image.as_ref().unwrap().as_str(),
+            "https://www.kabar.example/i/1.jpg"
+        );
+    }
+
+    #[test]
+    fn selectors_pick_items_and_say_when_they_match_nothing() {
+        let page = Url::parse("https://www.kabar.example/").unwrap();
+        let sel = Selectors {
+            item: "div.card".into(),
+            title: Some("h3".into()),
+            summary: Some("p".into()),
+            date: Some("time".into()),
+            ..Selectors::default()
+        };
+        let found = select(INDEX, &page, &sel).unwrap();
+        assert_eq!(found.len(), 2, "other sites and mailto: are never followed");
+        assert_eq!(
+            found[0].title.as_deref(),
+            Some("Harga beras naik lagi di pasar tradisional")
+        );
+        assert_eq!(
+            found[0].url.as_ref().unwrap().as_str(),
+            "https://www.kabar.example/2024/07/harga-beras-naik-lagi-di-pasar.html"
+        );
+        let none = Selectors {
+            item: "li.story".into(),
+            ..Selectors::default()
+        };
+        assert!(select(INDEX, &page, &none)
+            .unwrap_err()
+            .to_string()
+            .contains("li.story"));
+        let bad = Selectors {
+            item: "div[".into(),
+            ..Selectors::default()
+        };
+        assert!(compile(&bad).is_err());
+    }
+}

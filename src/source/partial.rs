@@ -1,0 +1,105 @@
+//! Existing feeds that carry only teasers: their items, read with `feed-rs` (RSS 0.9–2.0,
+//! Atom, JSON Feed), become candidates whose pages are fetched for the full text.
+
+use url::Url;
+
+use super::Candidate;
+
+/// The items of a feed document, newest first as the feed lists them.
+pub fn items(bytes: &[u8], feed_url: &Url) -> Result<Vec<Candidate>, String> {
+    let feed = feed_rs::parser::parse(bytes).map_err(|e| e.to_string())?;
+    Ok(feed
+        .entries
+        .into_iter()
+        .map(|e| {
+            let link = e
+                .links
+                .iter()
+                .find(|l| l.rel.as_deref().is_none_or(|r| r == "alternate"))
+                .or_else(|| e.links.first())
+                .and_then(|l| feed_url.join(&l.href).ok());
+            Candidate {
+                url: link,
+                title: e
+                    .title
+                    .map(|t| t.content.trim().to_string())
+                    .filter(|t| !t.is_empty()),
+                published: e.published.or(e.updated).map(|d| d.fixed_offset()),
+                summary: e
+                    .summary
+                    .map(|s| s.content)
+                    .filter(|s| !s.trim().is_empty()),
+                image: None,
+                authors: e
+                    .authors
+                    .into_iter()
+                    .map(|a| a.name)
+                    .filter(|n| !n.trim().is_empty())
+                    .collect(),
+                id: Some(e.id).filter(|id| !id.trim().is_empty()),
+            }
+        })
+        .collect())
+}
+
+/// Whether a response is a feed rather than a page, by type or by its first bytes.
+pub fn looks_like_feed(content_type: Option<&str>, body: &str) -> bool {
+    let mime = content_type
+        .unwrap_or("")
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    if matches!(
+        mime.as_str(),
+        "application/rss+xml"
+            | "application/atom+xml"
+            | "application/feed+json"
+            | "application/rdf+xml"
+    ) {
+        return true;
+    }
+    let head: String = body
+        .trim_start_matches('\u{feff}')
+        .trim_start()
+        .chars()
+        .take(512)
+        .collect();
+    head.starts_with("<rss")
+        || head.starts_with("<feed")
+        || head.starts_with("<rdf:RDF")
+        || (head.starts_with("<?xml")
+            && (head.contains("<rss") || head.contains("<feed") || head.contains("<rdf:RDF")))
+        || (head.starts_with('{') && head.contains("jsonfeed.org/version"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn items_of_a_teaser_feed() {
+        let rss = br#"<?xml version="1.0"?><rss version="2.0"><channel><title>T</title><link>https://e.org/</link><description>d</description>
+            <item><title>One</title><link>/one.html</link><guid>id-1</guid><pubDate>Wed, 17 Jul 2024 10:15:00 +0700</pubDate><description>Teaser</description></item>
+            </channel></rss>"#;
+        let url = Url::parse("https://e.org/feed.xml").unwrap();
+        let found = items(rss, &url).unwrap();
+        assert_eq!(found.len(), 1);
+        assert_eq!(
+            found[0].url.as_ref().unwrap().as_str(),
+            "https://e.org/one.html"
+        );
+        assert_eq!(found[0].id.as_deref(), Some("id-1"));
+        assert_eq!(
+            found[0].published.unwrap(),
+            chrono::DateTime::parse_from_rfc3339("2024-07-17T10:15:00+07:00").unwrap()
+        );
+        assert!(items(b"<html>", &url).is_err());
+        assert!(looks_like_feed(
+            None,
+            "<?xml version=\"1.0\"?>\n<rss version=\"2.0\">"
+        ));
+        assert!(!looks_like_feed(Some("text/html"), "<!doctype html><html>"));
+    }
+}
