@@ -74,13 +74,20 @@ pub struct Server {
 
 impl Server {
     pub fn start(routes: Vec<(&str, Reply)>) -> Server {
+        Server::with_listener(
+            TcpListener::bind("127.0.0.1:0").expect("bind loopback"),
+            routes,
+        )
+    }
+
+    /// Serves on a listener bound beforehand, for pages that must know their own address.
+    pub fn with_listener(listener: TcpListener, routes: Vec<(&str, Reply)>) -> Server {
         let routes: Arc<HashMap<String, Reply>> = Arc::new(
             routes
                 .into_iter()
                 .map(|(p, r)| (p.to_string(), r))
                 .collect(),
         );
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
         let addr = listener.local_addr().expect("local addr");
         let stop = Arc::new(AtomicBool::new(false));
         let hits = Arc::new(Mutex::new(HashMap::new()));
