@@ -76,6 +76,8 @@ pub struct FetchSettings {
     pub per_host_delay: Duration,
     /// Extra tries after a connection error or a 5xx/429.
     pub retries: u32,
+    /// Requests in flight over all hosts.
+    pub concurrency: usize,
 }
 
 impl Default for FetchSettings {
@@ -88,6 +90,7 @@ impl Default for FetchSettings {
             per_host_concurrency: DEFAULT_PER_HOST_CONCURRENCY,
             per_host_delay: Duration::ZERO,
             retries: DEFAULT_RETRIES,
+            concurrency: DEFAULT_CONCURRENCY,
         }
     }
 }
@@ -266,6 +269,7 @@ impl Config {
         }
         let concurrency = positive(&errors, raw.concurrency.as_ref(), "concurrency")?
             .unwrap_or(DEFAULT_CONCURRENCY);
+        fetch.concurrency = concurrency;
         let default_max_items =
             positive(&errors, raw.max_items.as_ref(), "max_items")?.unwrap_or(DEFAULT_MAX_ITEMS);
         let default_formats =

@@ -288,7 +288,6 @@ fn cmd_one_shot(url_text: &str, args: &OneShot) -> Result<ExitCode> {
     let session = Session::new(
         args.fetch.settings(),
         State::default(),
-        8,
         RunOptions::default(),
     )?;
     let in_feed = |key: &str| {

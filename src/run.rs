@@ -225,12 +225,7 @@ pub async fn run(
     if let Some(w) = warning {
         on_error(&w);
     }
-    let session = Arc::new(Session::new(
-        config.fetch.clone(),
-        state,
-        config.concurrency,
-        options,
-    )?);
+    let session = Arc::new(Session::new(config.fetch.clone(), state, options)?);
     let on_error = Arc::new(on_error);
     let mut tasks = tokio::task::JoinSet::new();
     for feed in config.feeds.clone() {

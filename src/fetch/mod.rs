@@ -94,6 +94,8 @@ pub enum FetchError {
         "{url}: the server asks to wait {seconds}s before retrying (Retry-After); try a later run"
     )]
     RetryLater { url: Url, seconds: u64 },
+    #[error("{url}: skipped: its host timed out or refused connections {failures} times in a row in this run")]
+    HostDown { url: Url, failures: usize },
     #[error("{url}: cannot read file: {source}")]
     File { url: Url, source: std::io::Error },
     #[error("{url}: unsupported URL scheme (use http, https or file)")]
@@ -159,6 +161,7 @@ impl Fetcher {
             hosts: Arc::new(Hosts::new(
                 settings.per_host_concurrency,
                 settings.per_host_delay,
+                settings.concurrency,
             )),
             settings,
             counters: Arc::new(Counters::default()),
@@ -224,7 +227,32 @@ impl Fetcher {
     }
 
     async fn fetch_http(&self, url: &Url, validators: &Validators) -> Result<Fetched, Attempt> {
-        let _turn = self.hosts.turn(&host_key(url)).await;
+        let turn = self.turn(url).await.map_err(Attempt::Failed)?;
+        let result = self.fetch_http_in_turn(url, validators).await;
+        turn.unreachable(matches!(
+            result,
+            Err(Attempt::Failed(
+                FetchError::Timeout { .. } | FetchError::Connect { .. }
+            ))
+        ));
+        result
+    }
+
+    async fn turn(&self, url: &Url) -> Result<politeness::Turn, FetchError> {
+        self.hosts
+            .turn(&host_key(url))
+            .await
+            .ok_or_else(|| FetchError::HostDown {
+                url: url.clone(),
+                failures: politeness::GIVE_UP_AFTER,
+            })
+    }
+
+    async fn fetch_http_in_turn(
+        &self,
+        url: &Url,
+        validators: &Validators,
+    ) -> Result<Fetched, Attempt> {
         let mut request = self.client.get(url.clone()).header(
             reqwest::header::ACCEPT,
             "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5",
@@ -302,28 +330,47 @@ impl Fetcher {
         let url = origin.join("/robots.txt").map_err(|_| FetchError::Scheme {
             url: origin.clone(),
         })?;
-        let _turn = self.hosts.turn(&host_key(&url)).await;
+        let mut attempt = 0;
+        loop {
+            let result = self.fetch_robots_once(&url).await;
+            match result {
+                Err(e) if e.is_transient() && attempt < self.settings.retries => {
+                    tokio::time::sleep(backoff(attempt)).await;
+                    attempt += 1;
+                }
+                other => return other,
+            }
+        }
+    }
+
+    async fn fetch_robots_once(&self, url: &Url) -> Result<Option<String>, FetchError> {
+        let turn = self.turn(url).await?;
         self.counters.requests.fetch_add(1, Ordering::Relaxed);
-        let mut response = self
+        let sent = self
             .client
             .get(url.clone())
             .send()
             .await
-            .map_err(|e| self.classify(&url, e))?;
+            .map_err(|e| self.classify(url, e));
+        turn.unreachable(matches!(
+            sent,
+            Err(FetchError::Timeout { .. } | FetchError::Connect { .. })
+        ));
+        let mut response = sent?;
         let status = response.status();
         if status.is_client_error() {
             return Ok(None);
         }
         if !status.is_success() {
             return Err(FetchError::Status {
-                url,
+                url: url.clone(),
                 status: status.as_u16(),
             });
         }
         // RFC 9309 asks crawlers to read at least 500 KiB; more is not worth holding.
         const LIMIT: usize = 512 * 1024;
         let mut body = Vec::new();
-        while let Some(chunk) = response.chunk().await.map_err(|e| self.classify(&url, e))? {
+        while let Some(chunk) = response.chunk().await.map_err(|e| self.classify(url, e))? {
             body.extend_from_slice(&chunk);
             if body.len() >= LIMIT {
                 body.truncate(LIMIT);
@@ -367,6 +414,8 @@ impl Fetcher {
 
     fn classify(&self, url: &Url, e: reqwest::Error) -> FetchError {
         let url = e.url().cloned().unwrap_or_else(|| url.clone());
+        // The URL leads the message already.
+        let e = e.without_url();
         if e.is_timeout() {
             FetchError::Timeout {
                 url,

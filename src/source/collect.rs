@@ -42,13 +42,15 @@ pub struct RunOptions {
     pub force: bool,
 }
 
-/// What every source of a run shares: one fetcher (connection pool, per-host limits), the
-/// sites' `robots.txt`, the state, the global concurrency limit, and counters.
+/// What every source of a run shares: one fetcher (connection pool, per-host and global
+/// limits), the sites' `robots.txt`, the state, a cap on extractions at once, and counters.
 pub struct Session {
     pub fetcher: Fetcher,
     pub robots: Robots,
     pub state: Mutex<State>,
-    limit: Semaphore,
+    /// Extractions at once: one per core keeps every core busy without holding hundreds of
+    /// parsed pages in memory.
+    extracting: Semaphore,
     options: RunOptions,
     pub extractions: AtomicUsize,
     pub skipped: AtomicUsize,
@@ -58,14 +60,14 @@ impl Session {
     pub fn new(
         settings: FetchSettings,
         state: State,
-        concurrency: usize,
         options: RunOptions,
     ) -> Result<Session, FetchError> {
+        let cores = std::thread::available_parallelism().map_or(2, usize::from);
         Ok(Session {
             fetcher: Fetcher::new(settings)?,
             robots: Robots::new(state.robots(), crate::feed::now()),
             state: Mutex::new(state),
-            limit: Semaphore::new(concurrency.max(1)),
+            extracting: Semaphore::new(cores),
             options,
             extractions: AtomicUsize::new(0),
             skipped: AtomicUsize::new(0),
@@ -87,6 +89,12 @@ impl Session {
             .unwrap_or_else(|e| e.into_inner())
             .pages
             .insert(url.to_string(), record);
+    }
+
+    /// Extracts a page once a core is free.
+    async fn extract(&self, page: Page, site_url: Option<&Url>) -> Result<Article, SourceError> {
+        let _core = self.extracting.acquire().await;
+        extract_page(page, site_url).await
     }
 
     /// The state as it should be saved: pages plus the `robots.txt` files seen.
@@ -252,7 +260,7 @@ async fn detect_page_or_listing(session: &Session, feed: &FeedConfig, page: Page
     let url = page.requested_url.clone();
     let record = (page.validators.clone(), page.fresh_until);
     session.extractions.fetch_add(1, Ordering::Relaxed);
-    let article = extract_page(page, feed.site_url.as_ref()).await;
+    let article = session.extract(page, feed.site_url.as_ref()).await;
     let reads_as_article = article
         .as_ref()
         .is_ok_and(|a| a.is_article_page || a.text.chars().count() >= 1500);
@@ -373,7 +381,7 @@ async fn update_page(
     };
     let record = (page.validators.clone(), page.fresh_until);
     session.extractions.fetch_add(1, Ordering::Relaxed);
-    match extract_page(page, feed.site_url.as_ref()).await {
+    match session.extract(page, feed.site_url.as_ref()).await {
         Ok(article) => accept_article(session, feed, url, record, article, source),
         Err(e) => Outcome::Failed(e),
     }
@@ -406,14 +414,13 @@ fn accept_article(
     Outcome::Found(Box::new(found))
 }
 
-/// One request under the run's limits, after `robots.txt` says yes.
+/// One request, after `robots.txt` says yes; the fetcher applies the run's limits.
 async fn fetch(
     session: &Session,
     feed: &FeedConfig,
     url: &Url,
     validators: &Validators,
 ) -> Result<Fetched, SourceError> {
-    let _permit = session.limit.acquire().await;
     if !feed.ignore_robots {
         session.robots.check(&session.fetcher, url).await?;
     }
