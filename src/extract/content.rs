@@ -206,12 +206,7 @@ pub fn analyse(dom: &Dom) -> Analysis {
         if dom.parent(i).is_some_and(|p| removed[p]) {
             removed[i] = true;
         } else if suspect[i] {
-            let density = if text_len[i] == 0 {
-                0.0
-            } else {
-                f64::from(link_len[i]) / f64::from(text_len[i])
-            };
-            removed[i] = unlinked(i) < page * SHELL_SHARE || density > 0.5;
+            removed[i] = unlinked(i) < page * SHELL_SHARE;
         }
     }
     let (text_len, link_len, has_block) = sums(dom, &removed, &in_link);
