@@ -28,9 +28,10 @@ pub struct Body {
 }
 
 impl Body {
-    /// Blocks separated by blank lines.
+    /// The running text, blocks separated by blank lines. Captions stay in the HTML, next
+    /// to their image, but are left out here: read as text they interrupt the article.
     pub fn text(&self) -> String {
-        self.blocks.join("\n\n")
+        self.prose_blocks().collect::<Vec<_>>().join("\n\n")
     }
 
     /// The running-text blocks, in order.
@@ -608,5 +609,16 @@ mod tests {
             "<body><table><tr><th>Ticker</th><th>Last</th></tr><tr><td>A</td><td>1</td></tr></table></body>",
         );
         assert_eq!(b.blocks, ["Ticker", "Last", "A", "1"]);
+    }
+
+    #[test]
+    fn captions_stay_in_the_html_but_not_in_the_text() {
+        let b = render_all(
+            "<body><p>Lead.</p><figure><img src=a.jpg><figcaption>A photo. Credit: AP</figcaption></figure><p>More.</p></body>",
+        );
+        assert!(b
+            .html
+            .contains("<figcaption>A photo. Credit: AP</figcaption>"));
+        assert_eq!(b.text(), "Lead.\n\nMore.");
     }
 }
