@@ -20,7 +20,7 @@ const NEVER_CONTENT: [&str; 21] = [
 
 /// Class or id words that mark a block readers never want in a feed entry, whatever else
 /// the class says (`comment-content` is still a comment).
-const BOILERPLATE_WORDS: [&str; 32] = [
+const BOILERPLATE_WORDS: [&str; 41] = [
     "share",
     "sharing",
     "sharer",
@@ -53,6 +53,29 @@ const BOILERPLATE_WORDS: [&str; 32] = [
     "byline",
     "dateline",
     "meta",
+    // Photo furniture: captions and credits under images, galleries and their controls.
+    "caption",
+    "captions",
+    "credit",
+    "credits",
+    "gallery",
+    "slideshow",
+    "carousel",
+    "lightbox",
+    // Only printed, never shown: the URL and logo a print stylesheet reveals.
+    "print",
+];
+
+/// Whole class tokens that hide an element in the common CSS frameworks. Only whole
+/// tokens: `hidden-xs` hides on phones only.
+const HIDDEN_CLASSES: [&str; 7] = [
+    "hidden",
+    "hide",
+    "d-none",
+    "is-hidden",
+    "visually-hidden",
+    "sr-only",
+    "screen-reader-text",
 ];
 
 /// Words that mark furniture, unless the same class also says it is the content
@@ -323,7 +346,11 @@ fn verdict(dom: &Dom, i: usize) -> Verdict {
         return Verdict::Content;
     }
     let ci = dom.class_and_id(i);
-    let boilerplate = class_words(&ci).any(|w| BOILERPLATE_WORDS.contains(&w));
+    let hidden = el.attr("class").is_some_and(|c| {
+        c.split_ascii_whitespace()
+            .any(|t| HIDDEN_CLASSES.iter().any(|h| h.eq_ignore_ascii_case(t)))
+    });
+    let boilerplate = hidden || class_words(&ci).any(|w| BOILERPLATE_WORDS.contains(&w));
     let layout = class_words(&ci).any(|w| LAYOUT_WORDS.contains(&w))
         && !class_words(&ci).any(|w| CONTENT_WORDS.contains(&w));
     if boilerplate || layout {
@@ -815,5 +842,19 @@ mod tests {
             .find(|&i| dom.attr(i, "class") == Some("story"))
             .unwrap();
         assert!(!is_junk_container(&dom, &a, story));
+    }
+
+    #[test]
+    fn hiding_classes_and_photo_furniture_are_removed() {
+        let long = SENTENCE.repeat(4);
+        let page = format!(
+            "<body><div class=story><p>{long}</p><div class='img-caption'>The photo</div>\
+             <div class='hidden'>Secret</div><div class='hidden-xs'>Shown on desktops</div>\
+             <div class='asset_gallery'><p>Image 1 of 5</p></div><p>{long}</p></div></body>"
+        );
+        assert_eq!(
+            removed_texts(&page),
+            ["The photo", "Secret", "Image 1 of 5"]
+        );
     }
 }
