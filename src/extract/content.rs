@@ -11,15 +11,16 @@
 use super::dom::{Dom, NodeKind};
 
 /// Elements that are never article text.
-const NEVER_CONTENT: [&str; 22] = [
-    "script", "style", "noscript", "template", "iframe", "object", "embed", "form", "button",
-    "input", "select", "textarea", "nav", "footer", "aside", "svg", "canvas", "dialog", "menu",
-    "link", "meta", "head",
+/// (`form` is judged by size instead: see [`Verdict::Suspect`].)
+const NEVER_CONTENT: [&str; 21] = [
+    "script", "style", "noscript", "template", "iframe", "object", "embed", "button", "input",
+    "select", "textarea", "nav", "footer", "aside", "svg", "canvas", "dialog", "menu", "link",
+    "meta", "head",
 ];
 
 /// Class or id words that mark a block readers never want in a feed entry, whatever else
 /// the class says (`comment-content` is still a comment).
-const BOILERPLATE_WORDS: [&str; 32] = [
+const BOILERPLATE_WORDS: [&str; 41] = [
     "share",
     "sharing",
     "sharer",
@@ -52,6 +53,29 @@ const BOILERPLATE_WORDS: [&str; 32] = [
     "byline",
     "dateline",
     "meta",
+    // Photo furniture: captions and credits under images, galleries and their controls.
+    "caption",
+    "captions",
+    "credit",
+    "credits",
+    "gallery",
+    "slideshow",
+    "carousel",
+    "lightbox",
+    // Only printed, never shown: the URL and logo a print stylesheet reveals.
+    "print",
+];
+
+/// Whole class tokens that hide an element in the common CSS frameworks. Only whole
+/// tokens: `hidden-xs` hides on phones only.
+const HIDDEN_CLASSES: [&str; 7] = [
+    "hidden",
+    "hide",
+    "d-none",
+    "is-hidden",
+    "visually-hidden",
+    "sr-only",
+    "screen-reader-text",
 ];
 
 /// Words that mark furniture, unless the same class also says it is the content
@@ -130,9 +154,24 @@ pub struct Analysis {
     pub link_len: Vec<u32>,
     /// Whether the subtree holds any block-level element.
     pub has_block: Vec<bool>,
+    /// Headings (`h1`–`h6`) in the subtree.
+    pub headings: Vec<u32>,
+    /// Of those, headings that are links: the headlines of teasers pointing elsewhere.
+    pub linked_headings: Vec<u32>,
 }
 
 impl Analysis {
+    /// A list of teasers: several headings, most of them links to other pages. Article text
+    /// has headings too, but they head its own sections and do not link away.
+    /// Each teaser has a short excerpt at most; a listicle whose item headings link to
+    /// products still has paragraphs of its own under each.
+    pub fn is_teaser_list(&self, i: usize) -> bool {
+        let linked = self.linked_headings[i];
+        linked >= 2
+            && linked * 2 >= self.headings[i]
+            && self.text_len[i] - self.link_len[i] <= 150 * linked
+    }
+
     pub fn link_density(&self, i: usize) -> f64 {
         if self.text_len[i] == 0 {
             0.0
@@ -142,16 +181,89 @@ impl Analysis {
     }
 }
 
+/// How sure the tag and attributes alone make us that a node is not article text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Verdict {
+    Content,
+    /// Never text, whatever it holds: scripts, navigation, hidden nodes.
+    Furniture,
+    /// A class or id word (or a `<form>`) says furniture. That is evidence about the block,
+    /// not about everything inside it: page shells carry such words as modifiers
+    /// (`Page-ad-margins`, `non-ad-column`, `has-sidebar`, CMS field names with `meta`),
+    /// and ASP.NET wraps whole pages in one `<form>`. See [`SHELL_SHARE`].
+    Suspect,
+}
+
+/// A suspect block that holds at least this share of the page's unlinked text is the page
+/// shell, not a widget, and stays. Widgets are small next to the article; a block that holds
+/// most of the running text is where the article is. Suspect blocks nested inside a kept
+/// shell are judged the same way, so the individual comments of a long comment thread or
+/// the teasers of a big "related" grid still go.
+const SHELL_SHARE: f64 = 0.5;
+
 pub fn analyse(dom: &Dom) -> Analysis {
     let n = dom.len();
     let mut removed = vec![false; n];
+    let mut suspect = vec![false; n];
     let mut in_link = vec![false; n];
+    let mut in_href = vec![false; n];
     for i in 0..n {
         let parent = dom.parent(i);
         let inherited = parent.is_some_and(|p| removed[p]);
-        removed[i] = inherited || is_boilerplate(dom, i);
+        let verdict = verdict(dom, i);
+        removed[i] = inherited || verdict == Verdict::Furniture;
+        suspect[i] = verdict == Verdict::Suspect;
         in_link[i] = parent.is_some_and(|p| in_link[p]) || dom.tag(i) == "a";
+        in_href[i] = parent.is_some_and(|p| in_href[p])
+            || (dom.tag(i) == "a" && dom.attr(i, "href").is_some_and(|h| !h.starts_with('#')));
     }
+    // Judge suspect blocks by how much of the page's text they hold, counted before any
+    // of them is removed.
+    let (text_len, link_len, _) = sums(dom, &removed, &in_link);
+    let unlinked = |i: usize| f64::from(text_len[i] - link_len[i]);
+    let page = unlinked(0).max(1.0);
+    for i in 0..n {
+        if removed[i] {
+            continue;
+        }
+        if dom.parent(i).is_some_and(|p| removed[p]) {
+            removed[i] = true;
+        } else if suspect[i] {
+            removed[i] = unlinked(i) < page * SHELL_SHARE;
+        }
+    }
+    let (text_len, link_len, has_block) = sums(dom, &removed, &in_link);
+    let mut headings = vec![0u32; n];
+    let mut linked_headings = vec![0u32; n];
+    for i in (0..n).rev() {
+        if removed[i] {
+            continue;
+        }
+        if matches!(dom.tag(i), "h1" | "h2" | "h3" | "h4" | "h5" | "h6") && text_len[i] > 0 {
+            headings[i] += 1;
+            if in_href[i] || link_len[i] * 2 > text_len[i] {
+                linked_headings[i] += 1;
+            }
+        }
+        if let Some(p) = dom.parent(i) {
+            headings[p] += headings[i];
+            linked_headings[p] += linked_headings[i];
+        }
+    }
+    Analysis {
+        removed,
+        text_len,
+        link_len,
+        has_block,
+        headings,
+        linked_headings,
+    }
+}
+
+/// Text length, linked text length and "holds a block" for every subtree, skipping removed
+/// nodes; one backwards pass, children before parents.
+fn sums(dom: &Dom, removed: &[bool], in_link: &[bool]) -> (Vec<u32>, Vec<u32>, Vec<bool>) {
+    let n = dom.len();
     let mut text_len = vec![0u32; n];
     let mut link_len = vec![0u32; n];
     let mut has_block = vec![false; n];
@@ -172,12 +284,7 @@ pub fn analyse(dom: &Dom) -> Analysis {
             has_block[p] |= has_block[i] || is_block(dom.tag(i));
         }
     }
-    Analysis {
-        removed,
-        text_len,
-        link_len,
-        has_block,
-    }
+    (text_len, link_len, has_block)
 }
 
 fn visible_len(text: &str) -> u32 {
@@ -197,16 +304,23 @@ fn visible_len(text: &str) -> u32 {
     len
 }
 
-fn is_boilerplate(dom: &Dom, i: usize) -> bool {
+fn verdict(dom: &Dom, i: usize) -> Verdict {
     let Some(el) = dom.element(i) else {
-        return false;
+        return Verdict::Content;
     };
     let tag = el.name();
+    if tag == "form" {
+        return Verdict::Suspect;
+    }
     if NEVER_CONTENT.contains(&tag) {
-        return true;
+        return Verdict::Furniture;
     }
     if el.attr("hidden").is_some() || el.attr("aria-hidden") == Some("true") {
-        return tag != "body" && tag != "html";
+        return if tag != "body" && tag != "html" {
+            Verdict::Furniture
+        } else {
+            Verdict::Content
+        };
     }
     if let Some(style) = el.attr("style") {
         let s: String = style
@@ -215,24 +329,35 @@ fn is_boilerplate(dom: &Dom, i: usize) -> bool {
             .collect::<String>()
             .to_lowercase();
         if s.contains("display:none") || s.contains("visibility:hidden") {
-            return true;
+            return Verdict::Furniture;
         }
     }
     if matches!(
         el.attr("role"),
         Some("navigation" | "complementary" | "contentinfo" | "banner" | "search")
     ) {
-        return !STRUCTURAL.contains(&tag);
+        return if STRUCTURAL.contains(&tag) {
+            Verdict::Content
+        } else {
+            Verdict::Furniture
+        };
     }
     if STRUCTURAL.contains(&tag) {
-        return false;
+        return Verdict::Content;
     }
     let ci = dom.class_and_id(i);
-    if class_words(&ci).any(|w| BOILERPLATE_WORDS.contains(&w)) {
-        return true;
+    let hidden = el.attr("class").is_some_and(|c| {
+        c.split_ascii_whitespace()
+            .any(|t| HIDDEN_CLASSES.iter().any(|h| h.eq_ignore_ascii_case(t)))
+    });
+    let boilerplate = hidden || class_words(&ci).any(|w| BOILERPLATE_WORDS.contains(&w));
+    let layout = class_words(&ci).any(|w| LAYOUT_WORDS.contains(&w))
+        && !class_words(&ci).any(|w| CONTENT_WORDS.contains(&w));
+    if boilerplate || layout {
+        Verdict::Suspect
+    } else {
+        Verdict::Content
     }
-    class_words(&ci).any(|w| LAYOUT_WORDS.contains(&w))
-        && !class_words(&ci).any(|w| CONTENT_WORDS.contains(&w))
 }
 
 /// The words of class and id values: `post-share_bar` gives `post`, `share`, `bar`.
@@ -288,6 +413,55 @@ fn is_paragraph_like(dom: &Dom, a: &Analysis, i: usize) -> bool {
     }
 }
 
+fn paragraph_points(len: u32, commas: usize) -> f64 {
+    1.0 + commas as f64 + (f64::from(len) / 100.0).floor().min(3.0)
+}
+
+/// Text written straight into a container that also has block children (a blog post as
+/// text split by `<br>`, next to an image `div`) is paragraphs all the same, as Readability
+/// treats it: each run of text and inline elements between two blocks or line breaks, of
+/// at least 25 characters and not mostly links, is a paragraph of the container. Returns
+/// each run's length and comma count.
+fn loose_runs(dom: &Dom, a: &Analysis, i: usize) -> Vec<(u32, usize)> {
+    let mut runs = Vec::new();
+    let (mut len, mut links, mut commas) = (0u32, 0u32, 0usize);
+    let mut flush = |len: &mut u32, links: &mut u32, commas: &mut usize| {
+        if *len >= 25 && f64::from(*links) < f64::from(*len) * 0.5 {
+            runs.push((*len, *commas));
+        }
+        (*len, *links, *commas) = (0, 0, 0);
+    };
+    for c in dom.children(i) {
+        if a.removed[c] {
+            continue;
+        }
+        match dom.nodes[c].kind {
+            NodeKind::Text(t) => {
+                len += a.text_len[c];
+                commas += comma_count(t);
+            }
+            NodeKind::Element(el) => {
+                if is_block(el.name()) || el.name() == "br" || a.has_block[c] {
+                    flush(&mut len, &mut links, &mut commas);
+                    continue;
+                }
+                len += a.text_len[c];
+                links += a.link_len[c];
+                for j in c..dom.nodes[c].end {
+                    if let NodeKind::Text(t) = dom.nodes[j].kind {
+                        if !a.removed[j] {
+                            commas += comma_count(t);
+                        }
+                    }
+                }
+            }
+            NodeKind::Other => {}
+        }
+    }
+    flush(&mut len, &mut links, &mut commas);
+    runs
+}
+
 fn comma_count(text: &str) -> usize {
     text.chars()
         .filter(|c| matches!(c, ',' | '，' | '、' | '،'))
@@ -300,14 +474,23 @@ pub fn select_body(dom: &Dom, a: &Analysis) -> Option<Vec<usize>> {
     let n = dom.len();
     let mut score = vec![f64::NAN; n];
     let mut candidates = Vec::new();
+    // (first ancestor to credit, points) for every paragraph and loose text run.
+    let mut paragraphs: Vec<(Option<usize>, f64)> = Vec::new();
     for i in 0..n {
-        if a.removed[i] || !is_paragraph_like(dom, a, i) || a.text_len[i] < 25 {
+        if a.removed[i] {
             continue;
         }
-        let text = dom.text(i);
-        let points =
-            1.0 + comma_count(&text) as f64 + (f64::from(a.text_len[i]) / 100.0).floor().min(3.0);
-        let mut ancestor = dom.parent(i);
+        if is_paragraph_like(dom, a, i) && a.text_len[i] >= 25 {
+            let commas = comma_count(&dom.text(i));
+            paragraphs.push((dom.parent(i), paragraph_points(a.text_len[i], commas)));
+        } else if a.has_block[i] && dom.element(i).is_some() {
+            for (len, commas) in loose_runs(dom, a, i) {
+                paragraphs.push((Some(i), paragraph_points(len, commas)));
+            }
+        }
+    }
+    for (first, points) in paragraphs {
+        let mut ancestor = first;
         for level in 0..5 {
             let Some(anc) = ancestor else { break };
             if dom.element(anc).is_none() {
@@ -327,32 +510,86 @@ pub fn select_body(dom: &Dom, a: &Analysis) -> Option<Vec<usize>> {
         }
     }
     let final_score = |i: usize| score[i] * (1.0 - a.link_density(i));
-    let mut top = *candidates
-        .iter()
-        .filter(|&&c| !a.removed[c])
-        .max_by(|&&x, &&y| final_score(x).total_cmp(&final_score(y)))?;
+    candidates.retain(|&c| !a.removed[c]);
+    candidates.sort_by(|&x, &y| final_score(y).total_cmp(&final_score(x)));
+    let top = climb(dom, a, &candidates, &score, &final_score)?;
+    let mut chosen = merge_siblings(dom, a, top, final_score(top), &final_score);
+    include_media_between(dom, a, &mut chosen);
+    Some(chosen)
+}
 
-    // Climb while the parent scores better: the text may be split over sibling boxes.
+/// From the best candidate to the node that holds the whole article, Readability's three
+/// ways: an article cut into boxes (one card or component per paragraph or two) makes
+/// several boxes score about the same, so the nearest ancestor of three of the five best
+/// candidates that come within 75% of the best (other boxes, not the best one's own
+/// wrappers or parts) is the article. Otherwise climb while the
+/// parents still score at least a third of the best, and take the first that scores higher
+/// (more text lurks in its other children). Last, a wrapper whose only child is the
+/// candidate stands for it, so the sibling step looks at the level where the lead, the
+/// figure and the rest of the text sit.
+fn climb(
+    dom: &Dom,
+    a: &Analysis,
+    ranked: &[usize],
+    score: &[f64],
+    final_score: &dyn Fn(usize) -> f64,
+) -> Option<usize> {
+    const CLOSE: f64 = 0.75;
+    const AGREEING: usize = 3;
+    let mut top = *ranked.first()?;
+    let best = final_score(top);
+    let nested =
+        |x: usize, y: usize| (x < y && y < dom.nodes[x].end) || (y < x && x < dom.nodes[y].end);
+    let close: Vec<usize> = ranked[1..ranked.len().min(5)]
+        .iter()
+        .copied()
+        .filter(|&c| final_score(c) >= best * CLOSE && !nested(c, top))
+        .collect();
+    let below_body = |p: usize| !matches!(dom.tag(p), "body" | "html" | "");
+    if close.len() >= AGREEING {
+        let mut parent = dom.parent(top);
+        while let Some(p) = parent.filter(|&p| below_body(p)) {
+            let inside = close
+                .iter()
+                .filter(|&&c| p < c && c < dom.nodes[p].end)
+                .count();
+            if inside >= AGREEING {
+                top = p;
+                break;
+            }
+            parent = dom.parent(p);
+        }
+    }
+
+    let threshold = final_score(top) / 3.0;
     let mut last = final_score(top);
     let mut parent = dom.parent(top);
-    while let Some(p) = parent {
-        if dom.tag(p) == "body" || score[p].is_nan() {
-            break;
+    while let Some(p) = parent.filter(|&p| below_body(p)) {
+        parent = dom.parent(p);
+        if score[p].is_nan() {
+            continue;
         }
         let s = final_score(p);
-        if s < last / 3.0 {
+        if s < threshold {
             break;
         }
         if s > last {
             top = p;
+            break;
         }
         last = s;
-        parent = dom.parent(p);
     }
 
-    let mut chosen = merge_siblings(dom, a, top, final_score(top), &final_score);
-    include_media_between(dom, a, &mut chosen);
-    Some(chosen)
+    while let Some(p) = dom.parent(top).filter(|&p| below_body(p)) {
+        let mut elements = dom
+            .children(p)
+            .filter(|&c| dom.element(c).is_some() && !a.removed[c]);
+        if elements.next() != Some(top) || elements.next().is_some() {
+            break;
+        }
+        top = p;
+    }
+    Some(top)
 }
 
 /// Readability's sibling step: siblings that score well, or read like article paragraphs,
@@ -374,7 +611,7 @@ fn merge_siblings(
             if s == top {
                 return true;
             }
-            if a.removed[s] || dom.element(s).is_none() {
+            if a.removed[s] || dom.element(s).is_none() || a.is_teaser_list(s) {
                 return false;
             }
             let mut bonus = 0.0;
@@ -439,6 +676,9 @@ pub fn is_junk_container(dom: &Dom, a: &Analysis, i: usize) -> bool {
     ) {
         return false;
     }
+    if a.is_teaser_list(i) {
+        return true;
+    }
     let density = a.link_density(i);
     let weight = class_weight(dom, i);
     let len = a.text_len[i];
@@ -501,5 +741,120 @@ mod tests {
         let html = Html::parse_document("<body><nav><a href=/>Home</a></nav></body>");
         let dom = Dom::build(&html);
         assert!(select_body(&dom, &analyse(&dom)).is_none());
+    }
+
+    const SENTENCE: &str =
+        "This is a sentence of the article, long enough to be scored as real text. ";
+
+    fn removed_texts(page: &str) -> Vec<String> {
+        let html = Html::parse_document(page);
+        let dom = Dom::build(&html);
+        let a = analyse(&dom);
+        (0..dom.len())
+            .filter(|&i| a.removed[i] && dom.parent(i).is_some_and(|p| !a.removed[p]))
+            .map(|i| dom.text(i))
+            .filter(|t| !t.is_empty())
+            .collect()
+    }
+
+    #[test]
+    fn a_class_word_on_the_page_shell_does_not_remove_the_article() {
+        let long = SENTENCE.repeat(4);
+        let page = format!(
+            "<body><div class='Page-ad-margins'><div class=ad-slot>Buy now</div>\
+             <p>{long}</p><p>{long}</p><div class='sidebar'>Small widget text</div></div></body>"
+        );
+        assert_eq!(removed_texts(&page), ["Buy now", "Small widget text"]);
+        assert!(body_text(&page).contains("This is a sentence"));
+    }
+
+    #[test]
+    fn a_page_wide_form_is_kept_but_a_search_form_is_not() {
+        let long = SENTENCE.repeat(4);
+        let page = format!(
+            "<body><form class=search><input name=q>Search the site</form><form id=aspnetForm>\
+             <div><p>{long}</p><p>{long}</p></div></form></body>"
+        );
+        assert_eq!(removed_texts(&page), ["Search the site"]);
+        assert!(body_text(&page).contains("This is a sentence"));
+    }
+
+    #[test]
+    fn loose_text_between_blocks_is_scored() {
+        let long = SENTENCE.repeat(3);
+        let page = format!(
+            "<body><div class=menu-box><p>A short promo paragraph, not the post.</p></div>\
+             <div id=post><div class=separator><img src=a.jpg></div>{long}<br><br>{long}<br><b>{long}</b> and more</div></body>"
+        );
+        let text = body_text(&page);
+        assert!(text.starts_with("This is a sentence"), "{text}");
+        assert!(!text.contains("promo"));
+    }
+
+    #[test]
+    fn an_article_cut_into_boxes_is_taken_whole() {
+        let long = SENTENCE.repeat(3);
+        let card = |n: u32| {
+            format!("<div class=card><div class=card-content><p>Part {n}. {long}</p></div></div>")
+        };
+        let page = format!(
+            "<body><div class=collection>{}{}{}{}</div><div class=other><p>Unrelated text, short.</p></div></body>",
+            card(1),
+            card(2),
+            card(3),
+            card(4)
+        );
+        let text = body_text(&page);
+        for n in 1..=4 {
+            assert!(text.contains(&format!("Part {n}.")), "{text}");
+        }
+        assert!(!text.contains("Unrelated"));
+    }
+
+    #[test]
+    fn teaser_lists_are_neither_merged_nor_kept() {
+        let long = SENTENCE.repeat(4);
+        let teaser = |n: u32| {
+            format!("<div><a href=/s{n}><h5>Other story {n}</h5></a><p>Its excerpt, one line long.</p></div>")
+        };
+        let page = format!(
+            "<body><div class=wrap><div class=story><p>{long}</p><p>{long}</p>\
+             <div class=next-prev>{}{}</div></div></div><div class=recent>{}{}{}</div></body>",
+            teaser(1),
+            teaser(2),
+            teaser(3),
+            teaser(4),
+            teaser(5)
+        );
+        let html = Html::parse_document(&page);
+        let dom = Dom::build(&html);
+        let a = analyse(&dom);
+        let roots = select_body(&dom, &a).unwrap();
+        let kept: Vec<String> = roots.iter().map(|&r| dom.text(r)).collect();
+        assert_eq!(kept.len(), 1, "{kept:?}");
+        let next_prev = dom
+            .elements_named("div")
+            .find(|&i| dom.attr(i, "class") == Some("next-prev"))
+            .unwrap();
+        assert!(is_junk_container(&dom, &a, next_prev));
+        let story = dom
+            .elements_named("div")
+            .find(|&i| dom.attr(i, "class") == Some("story"))
+            .unwrap();
+        assert!(!is_junk_container(&dom, &a, story));
+    }
+
+    #[test]
+    fn hiding_classes_and_photo_furniture_are_removed() {
+        let long = SENTENCE.repeat(4);
+        let page = format!(
+            "<body><div class=story><p>{long}</p><div class='img-caption'>The photo</div>\
+             <div class='hidden'>Secret</div><div class='hidden-xs'>Shown on desktops</div>\
+             <div class='asset_gallery'><p>Image 1 of 5</p></div><p>{long}</p></div></body>"
+        );
+        assert_eq!(
+            removed_texts(&page),
+            ["The photo", "Secret", "Image 1 of 5"]
+        );
     }
 }

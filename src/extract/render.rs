@@ -28,9 +28,10 @@ pub struct Body {
 }
 
 impl Body {
-    /// Blocks separated by blank lines.
+    /// The running text, blocks separated by blank lines. Captions stay in the HTML, next
+    /// to their image, but are left out here: read as text they interrupt the article.
     pub fn text(&self) -> String {
-        self.blocks.join("\n\n")
+        self.prose_blocks().collect::<Vec<_>>().join("\n\n")
     }
 
     /// The running-text blocks, in order.
@@ -120,6 +121,8 @@ pub fn render(dom: &Dom, a: &Analysis, roots: &[usize], base: &Url, title: &str)
         block: String::new(),
         content_marks: 0,
         pre_depth: 0,
+        space_due: false,
+        html_spaced: false,
         first_image: None,
     };
     enum Step<'s> {
@@ -273,6 +276,10 @@ struct Writer<'d, 'a> {
     /// Counts text and images written, to tell an empty block from a full one.
     content_marks: usize,
     pre_depth: usize,
+    /// The last text ended with white space: the next words need a space before them.
+    space_due: bool,
+    /// The HTML already ends with that space (possibly before a tag opened since).
+    html_spaced: bool,
     first_image: Option<Url>,
 }
 
@@ -311,7 +318,7 @@ impl Writer<'_, '_> {
         if is_block(tag)
             || matches!(
                 tag,
-                "figcaption" | "caption" | "thead" | "tbody" | "tfoot" | "dt" | "dd"
+                "figcaption" | "caption" | "thead" | "tbody" | "tfoot" | "dt" | "dd" | "th"
             )
         {
             self.break_block();
@@ -367,10 +374,13 @@ impl Writer<'_, '_> {
             self.html.truncate(open_at);
             return;
         }
+        if is_block(tag) && self.html.ends_with(' ') {
+            self.html.pop();
+        }
         self.html.push_str("</");
         self.html.push_str(tag);
         self.html.push('>');
-        if is_block(tag) || matches!(tag, "figcaption" | "caption" | "dt" | "dd") {
+        if is_block(tag) || matches!(tag, "figcaption" | "caption" | "dt" | "dd" | "th") {
             self.break_block();
         }
     }
@@ -391,25 +401,39 @@ impl Writer<'_, '_> {
         }
         let mut collapsed = String::with_capacity(text.len());
         push_collapsed(&mut collapsed, text);
-        if collapsed.trim().is_empty() {
-            if !collapsed.is_empty() && !self.html.ends_with([' ', '>']) {
-                self.html.push(' ');
-            }
-            if !self.block.is_empty() && !self.block.ends_with([' ', '\n']) {
-                self.block.push(' ');
-            }
+        // White space at either end of a text node separates it from its neighbours, even
+        // when the neighbour is inside an inline element (`<b>bold</b> text`). In the text
+        // blocks the space is written just before the next words, so a block never starts
+        // or ends with one; in the HTML it is written where the source had it, outside
+        // the inline element's tags.
+        let words = collapsed.trim();
+        if text.starts_with(char::is_whitespace) {
+            self.space_due = true;
+        }
+        let mid_block = !self.block.is_empty() && !self.block.ends_with([' ', '\n']);
+        if self.space_due && mid_block && !self.html_spaced {
+            self.html.push(' ');
+            self.html_spaced = true;
+        }
+        if words.is_empty() {
             return;
         }
-        self.html.push_str(&escape(&collapsed));
-        if self.block.ends_with([' ', '\n']) || self.block.is_empty() {
-            self.block.push_str(collapsed.trim_start());
-        } else {
-            self.block.push_str(&collapsed);
+        if self.space_due && mid_block {
+            self.block.push(' ');
+        }
+        self.html.push_str(&escape(words));
+        self.block.push_str(words);
+        self.space_due = collapsed.ends_with(' ');
+        self.html_spaced = self.space_due;
+        if self.space_due {
+            self.html.push(' ');
         }
         self.content_marks += 1;
     }
 
     fn break_block(&mut self) {
+        self.space_due = false;
+        self.html_spaced = false;
         let text = self.block.trim();
         if !text.is_empty() {
             let tidy = text
@@ -563,5 +587,38 @@ mod tests {
         let b = render_all("<body><div>First box.</div><div>Second <b>box</b>.</div></body>");
         assert_eq!(b.html, "<p>First box.</p><p>Second <b>box</b>.</p>");
         assert_eq!(b.blocks, ["First box.", "Second box."]);
+    }
+
+    #[test]
+    fn spaces_around_inline_elements_survive() {
+        let b = render_all(
+            "<body><p>with <strong>bold words</strong> followed by <a href=/x>a link</a> and\n<em>more</em>.</p></body>",
+        );
+        assert_eq!(b.blocks, ["with bold words followed by a link and more."]);
+        assert_eq!(
+            b.html,
+            "<p>with <strong>bold words</strong> followed by <a href=\"https://e.org/x\">a link</a> and <em>more</em>.</p>"
+        );
+        let b = render_all("<body><p><b>a</b> <i>b</i><b>c</b></p><p> lead</p></body>");
+        assert_eq!(b.blocks, ["a bc", "lead"]);
+    }
+
+    #[test]
+    fn header_cells_are_separate_blocks() {
+        let b = render_all(
+            "<body><table><tr><th>Ticker</th><th>Last</th></tr><tr><td>A</td><td>1</td></tr></table></body>",
+        );
+        assert_eq!(b.blocks, ["Ticker", "Last", "A", "1"]);
+    }
+
+    #[test]
+    fn captions_stay_in_the_html_but_not_in_the_text() {
+        let b = render_all(
+            "<body><p>Lead.</p><figure><img src=a.jpg><figcaption>A photo. Credit: AP</figcaption></figure><p>More.</p></body>",
+        );
+        assert!(b
+            .html
+            .contains("<figcaption>A photo. Credit: AP</figcaption>"));
+        assert_eq!(b.text(), "Lead.\n\nMore.");
     }
 }
