@@ -402,3 +402,89 @@ fn one_shot_on_a_front_page_prints_a_feed_of_its_articles() {
     let feed = parse_feed(&out.stdout);
     assert_eq!(feed.entries.len(), 5, "{}", stdout(&out));
 }
+
+fn article_page(title: &str, word: &str, next: Option<&str>) -> Vec<u8> {
+    let para = format!("The {word} part of the long story goes on here, with commas, details, and enough words to count as text.");
+    let link = next
+        .map(|n| format!("<link rel=\"next\" href=\"{n}\">"))
+        .unwrap_or_default();
+    let pager = next
+        .map(|n| format!("<p class=pages><a rel=\"next\" href=\"{n}\">Next page</a></p>"))
+        .unwrap_or_default();
+    format!(
+        "<html><head><title>{title}</title>{link}<meta property=og:type content=article></head><body><article><h1>{title}</h1>\
+         <p>{para}</p><p>{para}</p>{pager}</article>\
+         <nav class=post-nav><a rel=\"next\" href=\"/2024/07/a-different-story.html\">A different story</a></nav></body></html>"
+    )
+    .into_bytes()
+}
+
+#[test]
+fn an_article_split_over_pages_becomes_one_entry() {
+    let site = Server::start(vec![
+        (
+            "/2024/07/long-story.html",
+            Reply::html(article_page(
+                "Long story",
+                "first",
+                Some("/2024/07/long-story-2.html"),
+            )),
+        ),
+        (
+            "/2024/07/long-story-2.html",
+            Reply::html(article_page(
+                "Long story",
+                "second",
+                Some("/2024/07/long-story-3.html"),
+            )),
+        ),
+        (
+            "/2024/07/long-story-3.html",
+            Reply::html(article_page(
+                "Long story",
+                "third",
+                Some("/2024/07/long-story.html"),
+            )),
+        ),
+        (
+            "/2024/07/a-different-story.html",
+            Reply::html(article_page("A different story", "other", None)),
+        ),
+    ]);
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = config(
+        dir.path(),
+        &format!(
+            "url = \"{}\"\nkind = \"page\"",
+            site.url("/2024/07/long-story.html")
+        ),
+    );
+    let out = feedgen(&["run", "--config", cfg.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let feed = parse_feed(&std::fs::read(dir.path().join("out/news.xml")).unwrap());
+    assert_eq!(feed.entries.len(), 1);
+    let content = feed.entries[0]
+        .content
+        .as_ref()
+        .and_then(|c| c.body.clone())
+        .unwrap();
+    let (first, second, third) = (
+        content.find("The first part"),
+        content.find("The second part"),
+        content.find("The third part"),
+    );
+    assert!(
+        first < second && second < third && first.is_some(),
+        "pages joined in order: {content}"
+    );
+    assert!(
+        !content.contains("The other part"),
+        "a theme's rel=next to another post is not followed"
+    );
+    assert_eq!(
+        site.hits("/2024/07/long-story.html"),
+        1,
+        "the pagination loop back to page 1 is not followed"
+    );
+    assert_eq!(site.hits("/2024/07/a-different-story.html"), 0);
+}

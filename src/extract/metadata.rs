@@ -28,6 +28,9 @@ pub struct Declared {
     pub base_href: Option<String>,
     /// The page says it is an article (`og:type=article` or an article type in JSON-LD).
     pub declares_article: bool,
+    /// `rel="next"` targets (`<link>` or `<a>`): the next page of a paginated article, or of
+    /// something else; `extract` decides.
+    pub next_links: Vec<String>,
 }
 
 const ARTICLE_TYPES: [&str; 14] = [
@@ -134,6 +137,7 @@ pub fn read(dom: &Dom) -> Declared {
             .map(str::to_string),
         authors: ld.authors,
         declares_article,
+        next_links: rel_next(dom),
     };
     if d.authors.is_empty() {
         let declared = meta(&[
@@ -200,6 +204,20 @@ fn html_lang(dom: &Dom) -> Option<String> {
         .map(str::trim)
         .filter(|l| !l.is_empty())
         .map(str::to_string)
+}
+
+/// Every `href` of `<link>` and `<a>` elements whose `rel` includes `next`.
+fn rel_next(dom: &Dom) -> Vec<String> {
+    (0..dom.len())
+        .filter(|&i| matches!(dom.tag(i), "link" | "a"))
+        .filter(|&i| {
+            dom.attr(i, "rel")
+                .is_some_and(|r| r.split_whitespace().any(|t| t.eq_ignore_ascii_case("next")))
+        })
+        .filter_map(|i| dom.attr(i, "href"))
+        .map(|h| h.trim().to_string())
+        .filter(|h| !h.is_empty())
+        .collect()
 }
 
 fn link_href(dom: &Dom, rel: &str) -> Option<String> {

@@ -337,6 +337,7 @@ fn from_candidate(feed: &FeedConfig, c: Candidate) -> Outcome {
         tags: Vec::new(),
         site_name: None,
         is_article_page: false,
+        next_page: None,
     };
     Outcome::Found(Box::new(Found {
         article,
@@ -382,9 +383,41 @@ async fn update_page(
     let record = (page.validators.clone(), page.fresh_until);
     session.extractions.fetch_add(1, Ordering::Relaxed);
     match session.extract(page, feed.site_url.as_ref()).await {
-        Ok(article) => accept_article(session, feed, url, record, article, source),
+        Ok(article) => {
+            let article = join_later_pages(session, feed, article).await;
+            accept_article(session, feed, url, record, article, source)
+        }
         Err(e) => Outcome::Failed(e),
     }
+}
+
+/// Pages of one article a run joins at most, so a pagination loop cannot run away.
+const MAX_ARTICLE_PAGES: usize = 10;
+
+/// Follows an article's own "next page" links and appends each page's body, so an article
+/// split over several pages is one entry. A page that fails ends the article there.
+async fn join_later_pages(session: &Session, feed: &FeedConfig, mut article: Article) -> Article {
+    let mut seen = vec![article.url.clone()];
+    while let Some(next) = article.next_page.take() {
+        if seen.contains(&next) || seen.len() >= MAX_ARTICLE_PAGES {
+            break;
+        }
+        seen.push(next.clone());
+        let page = match fetch(session, feed, &next, &Validators::default()).await {
+            Ok(Fetched::Page(page)) => *page,
+            _ => break,
+        };
+        let Ok(more) = session.extract(page, feed.site_url.as_ref()).await else {
+            break;
+        };
+        article.content_html.push_str(&more.content_html);
+        if !more.text.is_empty() {
+            article.text.push_str("\n\n");
+            article.text.push_str(&more.text);
+        }
+        article.next_page = more.next_page;
+    }
+    article
 }
 
 /// Records what a page became and applies the body filters.
