@@ -69,11 +69,7 @@ pub fn extract(html: &str, url: &Url, fetched_at: DateTime<Utc>) -> Result<Artic
     let document = Html::parse_document(html);
     let dom = Dom::build(&document);
     let declared = metadata::read(&dom);
-    let base = declared
-        .base_href
-        .as_deref()
-        .and_then(|b| url.join(b).ok())
-        .unwrap_or_else(|| url.clone());
+    let base = link_base(&declared, url);
 
     let title = choose_title(&dom, &declared);
     let analysis = content::analyse(&dom);
@@ -142,6 +138,21 @@ pub fn extract(html: &str, url: &Url, fetched_at: DateTime<Utc>) -> Result<Artic
             .find(|next| is_continuation(url, next)),
         url: url.clone(),
     })
+}
+
+/// What relative links resolve against: `<base href>`, else the page's URL; but a page read
+/// from a file that declares its canonical web address resolves against that, so its images
+/// and links point at the web and not at the reader's disk.
+fn link_base(declared: &Declared, url: &Url) -> Url {
+    if let Some(base) = declared.base_href.as_deref().and_then(|b| url.join(b).ok()) {
+        return base;
+    }
+    if url.scheme() == "file" {
+        if let Some(web) = canonical(declared, url) {
+            return web;
+        }
+    }
+    url.clone()
 }
 
 /// The headline: declared title or `<h1>`, without the site name that `<title>` and
@@ -403,6 +414,21 @@ mod tests {
             "Headline here"
         );
         assert_eq!(strip_site_name("Rock - Paper", None, &[]), "Rock - Paper");
+    }
+
+    #[test]
+    fn a_local_copy_resolves_links_against_its_canonical_address() {
+        let html = "<html><head><link rel=canonical href='https://e.org/news/a.html'></head><body><article>\
+            <p>Enough text in this paragraph to be the body of the article, with commas, and words.</p>\
+            <img src='/img/a.jpg'></article></body></html>";
+        let file = Url::parse("file:///tmp/a.html").unwrap();
+        let a = extract(html, &file, Utc::now()).unwrap();
+        assert!(
+            a.content_html.contains("src=\"https://e.org/img/a.jpg\""),
+            "{}",
+            a.content_html
+        );
+        assert_eq!(a.link().as_str(), "https://e.org/news/a.html");
     }
 
     #[test]
