@@ -11,7 +11,7 @@ use chrono::{DateTime, FixedOffset};
 use scraper::{ElementRef, Html, Selector};
 use url::Url;
 
-use super::{clean_link, same_site, Candidate, Selectors};
+use super::{clean_link, same_form_as, same_site, Candidate, Selectors};
 use crate::extract::dates;
 use crate::extract::dom::{Dom, NodeKind};
 use crate::extract::render::absolute;
@@ -19,8 +19,9 @@ use crate::extract::render::absolute;
 /// Score a link needs to count as an article link.
 const THRESHOLD: f64 = 2.5;
 
-/// Path segments that name index, account or utility pages rather than articles.
-const NOT_ARTICLE_SEGMENTS: [&str; 34] = [
+/// Path segments that name index, account, legal or utility pages rather than articles,
+/// in the languages feedgen's users read most.
+const NOT_ARTICLE_SEGMENTS: [&str; 70] = [
     "tag",
     "tags",
     "category",
@@ -28,6 +29,7 @@ const NOT_ARTICLE_SEGMENTS: [&str; 34] = [
     "topic",
     "topics",
     "section",
+    "sections",
     "author",
     "authors",
     "page",
@@ -44,6 +46,7 @@ const NOT_ARTICLE_SEGMENTS: [&str; 34] = [
     "about",
     "contact",
     "privacy",
+    "privacy-policy",
     "terms",
     "help",
     "faq",
@@ -55,10 +58,49 @@ const NOT_ARTICLE_SEGMENTS: [&str; 34] = [
     "shop",
     "wp-login.php",
     "label",
+    "cookies",
+    "cookie",
+    "settings",
+    "sitemap",
+    "archive",
+    "archives",
+    "archiv",
+    "impressum",
+    "datenschutz",
+    "kontakt",
+    "agb",
+    "abo",
+    "abonnement",
+    "plan-du-site",
+    "mentions-legales",
+    "politique-de-confidentialite",
+    "rubrique",
+    "rubrik",
+    "thema",
+    "themen",
+    "dossier",
+    "categoria",
+    "tema",
+    "temas",
+    "kategori",
+    "topik",
+    "penulis",
+    "langganan",
+    "fokus",
+    "chuyen-muc",
+    "tac-gia",
+    "su-kien",
+    "autor",
+    "auteur",
+];
+
+/// Query parameters that page through an index.
+const PAGING_PARAMS: [&str; 10] = [
+    "page", "paged", "offset", "start", "seite", "pagina", "halaman", "trang", "pg", "p_page",
 ];
 
 /// Class or id words of link containers that hold site furniture, not articles.
-const FURNITURE_WORDS: [&str; 18] = [
+const FURNITURE_WORDS: [&str; 26] = [
     "nav",
     "navbar",
     "menu",
@@ -77,6 +119,14 @@ const FURNITURE_WORDS: [&str; 18] = [
     "ads",
     "advert",
     "topbar",
+    "cookie",
+    "cookies",
+    "consent",
+    "gdpr",
+    "pied",
+    "copyright",
+    "legal",
+    "sitemap",
 ];
 
 /// The article links of an index page, in page order, each once.
@@ -93,7 +143,7 @@ pub fn discover(html: &str, page_url: &Url) -> Vec<Candidate> {
         if !matches!(url.scheme(), "http" | "https") || !same_site(&url, page_url) {
             continue;
         }
-        let url = clean_link(&url);
+        let url = same_form_as(&clean_link(&url), page_url);
         if url == page_clean || url.path() == "/" {
             continue;
         }
@@ -149,10 +199,11 @@ fn url_score(url: &Url) -> f64 {
     {
         return -3.0;
     }
-    let query_paging = url
-        .query_pairs()
-        .any(|(k, _)| matches!(k.as_ref(), "page" | "p" | "paged" | "offset" | "start"));
-    if query_paging && segments.len() <= 1 {
+    let query_paging = url.query_pairs().any(|(k, v)| {
+        PAGING_PARAMS.contains(&k.to_ascii_lowercase().as_str())
+            && v.chars().all(|c| c.is_ascii_digit())
+    });
+    if query_paging || is_date_archive(&lower) {
         return -3.0;
     }
     let last = lower.last().map(String::as_str).unwrap_or("");
@@ -189,11 +240,12 @@ fn url_score(url: &Url) -> f64 {
                 && v.chars().all(|c| c.is_ascii_digit())
         });
     let mut score = 0.0;
-    if slug_words >= 3 {
-        score += 2.0;
-    } else if slug_words == 2 {
-        score += 0.5;
-    }
+    score += match slug_words {
+        0 | 1 => 0.0,
+        2 => 0.5,
+        3 => 1.0,
+        _ => 2.0,
+    };
     if has_number {
         score += 1.0;
     }
@@ -206,6 +258,18 @@ fn url_score(url: &Url) -> f64 {
     score
 }
 
+/// `/2024/`, `/2024/07/`, `/archiv/2024/06/`: a date archive, not an article.
+fn is_date_archive(segments: &[String]) -> bool {
+    let numeric = |s: &String| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit());
+    let Some(last) = segments.last() else {
+        return false;
+    };
+    let year = |s: &String| numeric(s) && s.len() == 4 && s.starts_with(['1', '2']);
+    numeric(last)
+        && (year(last)
+            || (last.len() <= 2 && segments.len() >= 2 && year(&segments[segments.len() - 2])))
+}
+
 /// How much anchor text reads like a headline.
 fn text_score(text: &str) -> f64 {
     let words = text.split_whitespace().count();
@@ -214,7 +278,7 @@ fn text_score(text: &str) -> f64 {
         (0, _) => -0.5,
         (1, _) => -1.5,
         (w, c) if w >= 4 && c >= 20 => 2.0,
-        (w, _) if w >= 3 => 1.0,
+        (w, _) if w >= 3 => 0.5,
         _ => 0.0,
     }
 }
@@ -417,7 +481,7 @@ pub fn select(
                 u.scheme() == "file"
                     || (matches!(u.scheme(), "http" | "https") && same_site(u, page_url))
             })
-            .map(|u| clean_link(&u));
+            .map(|u| same_form_as(&clean_link(&u), page_url));
         let text_of = |s: &Option<Selector>| {
             s.as_ref()
                 .and_then(|s| el.select(s).next())
@@ -524,6 +588,19 @@ mod tests {
             first.image.as_ref().unwrap().as_str(),
             "https://www.kabar.example/i/1.jpg"
         );
+    }
+
+    #[test]
+    fn paging_and_date_archives_are_not_articles() {
+        let score = |u: &str| url_score(&Url::parse(u).unwrap());
+        assert!(score("https://e.org/archiv/2024/07/?seite=2") < 0.0);
+        assert!(score("https://e.org/2024/07/") < 0.0);
+        assert!(score("https://e.org/news/2024/") < 0.0);
+        assert!(
+            score("https://e.org/?p=123") >= 0.0,
+            "a WordPress post id is not paging"
+        );
+        assert!(score("https://e.org/2024/07/17/storm-hits-the-coast-overnight/") > 2.0);
     }
 
     #[test]
