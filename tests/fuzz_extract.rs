@@ -1,8 +1,9 @@
 //! The extractor must never panic and never hang, whatever it is fed: random markup,
 //! mutations of real pages, pathological nesting, binary and invalid text.
 //!
-//! CI runs a few hundred cases; a long run is the same test with more cases:
-//! `FEEDGEN_FUZZ_CASES=200000 cargo test --release --test fuzz_extract -- --nocapture`.
+//! CI runs a few hundred cases; a long run is the same test for a given time:
+//! `FEEDGEN_FUZZ_SECONDS=600 cargo test --release --test fuzz_extract -- --nocapture`
+//! (each of the two generators gets that long), or with more cases: `FEEDGEN_FUZZ_CASES=…`.
 
 use chrono::Utc;
 use feedgen::extract::extract;
