@@ -135,7 +135,8 @@ pub fn discover(html: &str, page_url: &Url) -> Vec<Candidate> {
     let dom = Dom::build(&document);
     let base = base_of(&dom, page_url);
     let page_clean = clean_link(page_url);
-    let mut found: Vec<(Url, Vec<usize>)> = Vec::new();
+    // First every same-site link with its own evidence, then the evidence of repetition.
+    let mut links: Vec<(Url, usize, f64)> = Vec::new();
     for i in dom.elements_named("a") {
         let Some(url) = dom.attr(i, "href").and_then(|h| absolute(&base, h)) else {
             continue;
@@ -147,20 +148,102 @@ pub fn discover(html: &str, page_url: &Url) -> Vec<Candidate> {
         if url == page_clean || url.path() == "/" {
             continue;
         }
-        let text = link_text(&dom, i);
-        let score = url_score(&url) + text_score(&text) + context_score(&dom, i);
-        if score < THRESHOLD {
+        let score = url_score(&url) + text_score(&link_text(&dom, i)) + context_score(&dom, i);
+        links.push((url, i, score));
+    }
+    let templates = template_counts(&links);
+    let mut found: Vec<(Url, Vec<usize>)> = Vec::new();
+    for (url, i, score) in links {
+        let repeated = templates.get(&template(&url)).copied().unwrap_or(0);
+        let structure = if repeated >= 3 {
+            1.0
+        } else if repeated <= 1 && !has_id_or_date(&url) {
+            -0.5
+        } else {
+            0.0
+        };
+        if score + structure < THRESHOLD {
             continue;
         }
         match found.iter_mut().find(|(u, _)| *u == url) {
-            Some((_, links)) => links.push(i),
+            Some((_, anchors)) => anchors.push(i),
             None => found.push((url, vec![i])),
         }
     }
     found
         .into_iter()
-        .map(|(url, links)| candidate_from_links(&dom, &base, url, &links))
+        .map(|(url, anchors)| candidate_from_links(&dom, &base, url, &anchors))
         .collect()
+}
+
+/// A URL's shape: numbers and ids become `#`, multi-word slugs `~`, other segments stay.
+/// Article links of one site share a shape (`/news/articles/#`, `/#/#/#/~/`); menus and
+/// one-off pages mostly do not.
+fn template(url: &Url) -> String {
+    let mut shape = String::new();
+    for segment in url
+        .path_segments()
+        .into_iter()
+        .flatten()
+        .filter(|s| !s.is_empty())
+    {
+        let digits = segment.chars().filter(char::is_ascii_digit).count();
+        let separators = segment.matches(['-', '_']).count();
+        let ext = segment.rsplit_once('.').map(|(_, e)| e).unwrap_or("");
+        shape.push('/');
+        if digits >= 4 || (digits > 0 && digits == segment.len()) {
+            shape.push('#');
+        } else if separators >= 2 {
+            shape.push('~');
+        } else {
+            shape.push_str(&segment.to_ascii_lowercase());
+            continue;
+        }
+        if !ext.is_empty() && ext.len() <= 5 {
+            shape.push('.');
+            shape.push_str(ext);
+        }
+    }
+    let mut keys: Vec<String> = url
+        .query_pairs()
+        .map(|(k, _)| {
+            if k.chars().any(|c| c.is_ascii_digit()) {
+                "#".to_string()
+            } else {
+                k.into_owned()
+            }
+        })
+        .collect();
+    keys.sort();
+    if !keys.is_empty() {
+        shape.push('?');
+        shape.push_str(&keys.join("&"));
+    }
+    shape
+}
+
+/// How many distinct, not clearly furniture, URLs share each shape.
+fn template_counts(links: &[(Url, usize, f64)]) -> std::collections::HashMap<String, usize> {
+    let mut seen: Vec<&Url> = Vec::new();
+    let mut counts = std::collections::HashMap::new();
+    for (url, _, score) in links {
+        if *score <= 0.0 || seen.contains(&url) {
+            continue;
+        }
+        seen.push(url);
+        *counts.entry(template(url)).or_insert(0) += 1;
+    }
+    counts
+}
+
+fn has_id_or_date(url: &Url) -> bool {
+    url.path_segments()
+        .into_iter()
+        .flatten()
+        .any(|s| s.chars().filter(char::is_ascii_digit).count() >= 4)
+        || url
+            .query()
+            .is_some_and(|q| q.chars().filter(char::is_ascii_digit).count() >= 3)
 }
 
 fn base_of(dom: &Dom, page_url: &Url) -> Url {
@@ -193,12 +276,9 @@ fn url_score(url: &Url) -> f64 {
         .map(|s| s.filter(|p| !p.is_empty()).collect())
         .unwrap_or_default();
     let lower: Vec<String> = segments.iter().map(|s| s.to_ascii_lowercase()).collect();
-    if lower
+    let index_segment = lower
         .iter()
-        .any(|s| NOT_ARTICLE_SEGMENTS.contains(&s.as_str()))
-    {
-        return -3.0;
-    }
+        .any(|s| NOT_ARTICLE_SEGMENTS.contains(&s.as_str()));
     let query_paging = url.query_pairs().any(|(k, v)| {
         PAGING_PARAMS.contains(&k.to_ascii_lowercase().as_str())
             && v.chars().all(|c| c.is_ascii_digit())
@@ -230,7 +310,7 @@ fn url_score(url: &Url) -> f64 {
     let stem = last.rsplit_once('.').map_or(last, |(s, _)| s);
     let slug_words = stem
         .split(['-', '_', '+'])
-        .filter(|w| w.chars().any(char::is_alphabetic))
+        .filter(|w| w.chars().count() > 1 && w.chars().any(char::is_alphabetic))
         .count();
     let has_number = segments
         .iter()
@@ -239,6 +319,11 @@ fn url_score(url: &Url) -> f64 {
             matches!(k.as_ref(), "id" | "p" | "story" | "article")
                 && v.chars().all(|c| c.is_ascii_digit())
         });
+    // A section word in the path (`/tag/`, `/author/`) decides, unless the page itself is
+    // clearly an article below it (`/archive/2024/07/a-long-story-slug/`).
+    if index_segment && (slug_words < 4 || !has_number) {
+        return -3.0;
+    }
     let mut score = 0.0;
     score += match slug_words {
         0 | 1 => 0.0,
@@ -272,15 +357,29 @@ fn is_date_archive(segments: &[String]) -> bool {
 
 /// How much anchor text reads like a headline.
 fn text_score(text: &str) -> f64 {
-    let words = text.split_whitespace().count();
-    let chars = text.chars().count();
+    let words = headline_words(text);
+    let chars = text.chars().filter(|c| !c.is_whitespace()).count();
     match (words, chars) {
         (0, _) => -0.5,
         (1, _) => -1.5,
-        (w, c) if w >= 4 && c >= 20 => 2.0,
+        (w, c) if w >= 4 && c >= 16 => 2.0,
         (w, _) if w >= 3 => 0.5,
         _ => 0.0,
     }
+}
+
+/// Words of a headline: tokens with a letter or digit (not `&`, `»`, `→`); in scripts
+/// written without spaces (Chinese, Japanese, Thai), about one word per two characters.
+fn headline_words(text: &str) -> usize {
+    let tokens = text
+        .split_whitespace()
+        .filter(|t| t.chars().any(char::is_alphanumeric))
+        .count();
+    let unspaced = text
+        .chars()
+        .filter(|&c| matches!(c as u32, 0x0E00..=0x0E7F | 0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF))
+        .count();
+    tokens.max(unspaced / 2)
 }
 
 /// Penalty for links inside site furniture.
@@ -588,6 +687,22 @@ mod tests {
             first.image.as_ref().unwrap().as_str(),
             "https://www.kabar.example/i/1.jpg"
         );
+    }
+
+    #[test]
+    fn shapes_group_article_links() {
+        let shape = |u: &str| template(&Url::parse(u).unwrap());
+        assert_eq!(
+            shape("https://e.org/news/articles/c9x2wq4lmd7o"),
+            "/news/articles/#"
+        );
+        assert_eq!(
+            shape("https://e.org/blog/2024/07/17/a-long-slug/"),
+            "/blog/#/#/#/~"
+        );
+        assert_eq!(shape("https://e.org/spip.php?article4821"), "/spip.php?#");
+        assert_eq!(headline_words("東京で記録的な猛暑、熱中症に警戒"), 7);
+        assert_eq!(headline_words("Science & Environment"), 2);
     }
 
     #[test]

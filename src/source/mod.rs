@@ -69,10 +69,10 @@ impl Selectors {
 
 /// Query parameters that only track where a click came from; they make one article look
 /// like many. Prefixes end with `_`.
-const TRACKING_PARAMS: [&str; 24] = [
+const TRACKING_PARAMS: [&str; 22] = [
     "utm_", "at_", "ns_", "fbclid", "gclid", "dclid", "msclkid", "mc_cid", "mc_eid", "igshid",
     "ref", "ref_src", "cmpid", "cmp", "ocid", "_ga", "xtor", "ito", "icid", "intcmp", "spm",
-    "share", "src", "sr_share",
+    "sr_share",
 ];
 
 fn is_tracking(key: &str) -> bool {
