@@ -263,7 +263,13 @@ fn link_text(dom: &Dom, a: usize) -> String {
         .find_map(|j| dom.attr(j, "alt"))
         .map(str::trim)
         .filter(|t| !t.is_empty());
-    img_alt
+    // What a screen reader would announce for a link with no text of its own.
+    let label = dom
+        .attr(a, "aria-label")
+        .map(str::trim)
+        .filter(|t| !t.is_empty());
+    label
+        .or(img_alt)
         .or_else(|| dom.attr(a, "title"))
         .unwrap_or("")
         .to_string()
