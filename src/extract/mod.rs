@@ -8,6 +8,7 @@ pub mod content;
 pub mod dates;
 pub mod dom;
 pub mod metadata;
+pub mod nesting;
 pub mod render;
 
 use chrono::{DateTime, FixedOffset, Utc};
@@ -64,7 +65,9 @@ pub enum ExtractError {
 /// Extracts the article from `html`, which was read from `url` at `fetched_at` (the time
 /// relative dates such as "3 hours ago" count from).
 pub fn extract(html: &str, url: &Url, fetched_at: DateTime<Utc>) -> Result<Article, ExtractError> {
-    let document = Html::parse_document(html);
+    // Parsing is quadratic in nesting depth: pathological pages are flattened first.
+    let html = nesting::limit_depth(html);
+    let document = Html::parse_document(&html);
     let dom = Dom::build(&document);
     let declared = metadata::read(&dom);
     let base = declared
