@@ -366,6 +366,28 @@ mod tests {
         assert!(extract("\u{0}\u{1}binary\u{fffd}", &url(), Utc::now()).is_err());
     }
 
+    /// Correctness only: the time this takes is measured by `cargo bench --bench extract`.
+    #[test]
+    fn a_page_nested_100000_levels_deep_extracts() {
+        let depth = 100_000;
+        let para =
+            "<p>This is a sentence of the article, long enough to be scored as real text.</p>";
+        let page = format!(
+            "<html><head><title>Deep - Site</title></head><body>{}<h1>Deep</h1>{}{}</body></html>",
+            "<div class=wrap>".repeat(depth),
+            para.repeat(3),
+            "</div>".repeat(depth)
+        );
+        let article = extract(&page, &url(), Utc::now()).unwrap();
+        assert_eq!(article.title, "Deep");
+        assert_eq!(article.text.matches("This is a sentence").count(), 3);
+        assert_eq!(
+            article.content_html,
+            "<p>This is a sentence of the article, long enough to be scored as real text.</p>"
+                .repeat(3)
+        );
+    }
+
     #[test]
     fn languages_normalise_to_rss_form() {
         assert_eq!(normalize_language("en_US").as_deref(), Some("en-us"));
