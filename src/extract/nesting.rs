@@ -122,7 +122,15 @@ fn close(open: &mut Vec<&[u8]>, name: &[u8]) {
 }
 
 fn counted(name: &[u8]) -> bool {
-    let is = |list: &[&str]| list.iter().any(|n| n.as_bytes().eq_ignore_ascii_case(name));
+    // Every listed name is at most 8 letters long.
+    if name.len() > 8 {
+        return true;
+    }
+    let mut buf = [0u8; 8];
+    let lower = &mut buf[..name.len()];
+    lower.copy_from_slice(name);
+    lower.make_ascii_lowercase();
+    let is = |list: &[&str]| list.iter().any(|n| n.as_bytes() == &*lower);
     !is(&VOID) && !is(&NOT_COUNTED)
 }
 
@@ -140,7 +148,7 @@ struct Tag<'h> {
 fn scan<'h>(html: &'h str, mut on_tag: impl FnMut(&Tag<'h>)) {
     let bytes = html.as_bytes();
     let mut i = 0;
-    while let Some(lt) = find(html, "<", i) {
+    while let Some(lt) = find_char(html, '<', i) {
         let start = lt;
         i = lt + 1;
         match bytes.get(i) {
@@ -148,10 +156,10 @@ fn scan<'h>(html: &'h str, mut on_tag: impl FnMut(&Tag<'h>)) {
                 i = if bytes[i..].starts_with(b"!--") {
                     find(html, "-->", i + 3).map_or(bytes.len(), |e| e + 3)
                 } else {
-                    find(html, ">", i).map_or(bytes.len(), |e| e + 1)
+                    find_char(html, '>', i).map_or(bytes.len(), |e| e + 1)
                 };
             }
-            Some(b'?') => i = find(html, ">", i).map_or(bytes.len(), |e| e + 1),
+            Some(b'?') => i = find_char(html, '>', i).map_or(bytes.len(), |e| e + 1),
             Some(b'/') if bytes.get(i + 1).is_some_and(u8::is_ascii_alphabetic) => {
                 let (name, after) = tag_name(bytes, i + 1);
                 let (stop, _) = tag_end(html, after);
@@ -214,8 +222,7 @@ fn tag_end(html: &str, mut i: usize) -> (usize, bool) {
             b'>' => return (i + 1, i > 0 && bytes[i - 1] == b'/'),
             b'=' => after_equals = true,
             q @ (b'"' | b'\'') if after_equals => {
-                let quote = if q == b'"' { "\"" } else { "'" };
-                i = find(html, quote, i + 1).unwrap_or(bytes.len());
+                i = find_char(html, char::from(q), i + 1).unwrap_or(bytes.len());
                 after_equals = false;
             }
             b if is_tag_space(b) => {}
@@ -230,7 +237,11 @@ fn tag_end(html: &str, mut i: usize) -> (usize, bool) {
 /// end of the page.
 fn raw_text_end(html: &str, mut i: usize, name: &[u8]) -> usize {
     let bytes = html.as_bytes();
-    while let Some(lt) = find(html, "</", i) {
+    while let Some(lt) = find_char(html, '<', i) {
+        if bytes.get(lt + 1) != Some(&b'/') {
+            i = lt + 1;
+            continue;
+        }
         let after = lt + 2 + name.len();
         let named = bytes
             .get(lt + 2..after)
@@ -250,6 +261,11 @@ fn raw_text_end(html: &str, mut i: usize, name: &[u8]) -> usize {
 /// Where `needle` next occurs at or after byte `from`. Every `from` is just past an ASCII
 /// byte or at the start, so always on a character boundary.
 fn find(html: &str, needle: &str, from: usize) -> Option<usize> {
+    html.get(from..)?.find(needle).map(|p| p + from)
+}
+
+/// [`find`] for one ASCII character, which the standard library searches with `memchr`.
+fn find_char(html: &str, needle: char, from: usize) -> Option<usize> {
     html.get(from..)?.find(needle).map(|p| p + from)
 }
 
