@@ -8,7 +8,7 @@
 //!    look like part of the same article (a lead paragraph in its own box, a figure).
 //! 4. Inside the chosen nodes, drop containers that are mostly links (a "read also" list).
 
-use super::dom::{Dom, NodeKind};
+use super::dom::{comma_count, Dom, NodeKind};
 
 /// Elements that are never article text.
 /// (`form` is judged by size instead: see [`Verdict::Suspect`].)
@@ -305,35 +305,30 @@ fn visible_len(text: &str) -> u32 {
 }
 
 fn verdict(dom: &Dom, i: usize) -> Verdict {
-    let Some(el) = dom.element(i) else {
+    if dom.element(i).is_none() {
         return Verdict::Content;
-    };
-    let tag = el.name();
+    }
+    let tag = dom.tag(i);
     if tag == "form" {
         return Verdict::Suspect;
     }
     if NEVER_CONTENT.contains(&tag) {
         return Verdict::Furniture;
     }
-    if el.attr("hidden").is_some() || el.attr("aria-hidden") == Some("true") {
+    if dom.attr(i, "hidden").is_some() || dom.attr(i, "aria-hidden") == Some("true") {
         return if tag != "body" && tag != "html" {
             Verdict::Furniture
         } else {
             Verdict::Content
         };
     }
-    if let Some(style) = el.attr("style") {
-        let s: String = style
-            .chars()
-            .filter(|c| !c.is_whitespace())
-            .collect::<String>()
-            .to_lowercase();
-        if s.contains("display:none") || s.contains("visibility:hidden") {
+    if let Some(style) = dom.attr(i, "style") {
+        if hides(style) {
             return Verdict::Furniture;
         }
     }
     if matches!(
-        el.attr("role"),
+        dom.attr(i, "role"),
         Some("navigation" | "complementary" | "contentinfo" | "banner" | "search")
     ) {
         return if STRUCTURAL.contains(&tag) {
@@ -346,18 +341,35 @@ fn verdict(dom: &Dom, i: usize) -> Verdict {
         return Verdict::Content;
     }
     let ci = dom.class_and_id(i);
-    let hidden = el.attr("class").is_some_and(|c| {
+    if ci.is_empty() {
+        return Verdict::Content;
+    }
+    let hidden = dom.attr(i, "class").is_some_and(|c| {
         c.split_ascii_whitespace()
             .any(|t| HIDDEN_CLASSES.iter().any(|h| h.eq_ignore_ascii_case(t)))
     });
-    let boilerplate = hidden || class_words(&ci).any(|w| BOILERPLATE_WORDS.contains(&w));
-    let layout = class_words(&ci).any(|w| LAYOUT_WORDS.contains(&w))
-        && !class_words(&ci).any(|w| CONTENT_WORDS.contains(&w));
-    if boilerplate || layout {
+    let (mut boilerplate, mut layout, mut content) = (hidden, false, false);
+    for w in class_words(ci) {
+        boilerplate |= BOILERPLATE_WORDS.contains(&w);
+        layout |= LAYOUT_WORDS.contains(&w);
+        content |= CONTENT_WORDS.contains(&w);
+    }
+    if boilerplate || (layout && !content) {
         Verdict::Suspect
     } else {
         Verdict::Content
     }
+}
+
+/// Whether an inline style hides the element: `display:none` or `visibility:hidden`,
+/// ignoring white space and case.
+fn hides(style: &str) -> bool {
+    let s: String = style
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_lowercase();
+    s.contains("display:none") || s.contains("visibility:hidden")
 }
 
 /// The words of class and id values: `post-share_bar` gives `post`, `share`, `bar`.
@@ -462,12 +474,6 @@ fn loose_runs(dom: &Dom, a: &Analysis, i: usize) -> Vec<(u32, usize)> {
     runs
 }
 
-fn comma_count(text: &str) -> usize {
-    text.chars()
-        .filter(|c| matches!(c, ',' | '，' | '、' | '،'))
-        .count()
-}
-
 /// The nodes that make up the article body, in document order; `None` when nothing on the
 /// page reads like running text.
 pub fn select_body(dom: &Dom, a: &Analysis) -> Option<Vec<usize>> {
@@ -481,7 +487,7 @@ pub fn select_body(dom: &Dom, a: &Analysis) -> Option<Vec<usize>> {
             continue;
         }
         if is_paragraph_like(dom, a, i) && a.text_len[i] >= 25 {
-            let commas = comma_count(&dom.text(i));
+            let commas = dom.comma_count(i);
             paragraphs.push((dom.parent(i), paragraph_points(a.text_len[i], commas)));
         } else if a.has_block[i] && dom.element(i).is_some() {
             for (len, commas) in loose_runs(dom, a, i) {

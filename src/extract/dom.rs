@@ -23,30 +23,43 @@ pub struct DomNode<'a> {
     pub parent: Option<usize>,
     /// One past the last node of this node's subtree.
     pub end: usize,
+    /// The lower-case tag name, or "" for non-elements (read once: every pass asks).
+    tag: &'a str,
+    /// Where this element's lower-cased class and id sit in [`Dom::class_id_text`].
+    class_id: (u32, u32),
 }
 
 /// The document as a vector of nodes in document order.
 pub struct Dom<'a> {
     pub nodes: Vec<DomNode<'a>>,
+    /// Every element's class and id, lower-cased once, back to back.
+    class_id_text: String,
 }
 
 impl<'a> Dom<'a> {
     pub fn build(html: &'a Html) -> Dom<'a> {
         let mut nodes: Vec<DomNode<'a>> = Vec::new();
         let mut open: Vec<usize> = Vec::new();
+        let mut class_id_text = String::new();
+        let mut scratch = String::new();
         for edge in html.tree.root().traverse() {
             match edge {
                 Edge::Open(node) => {
-                    let kind = match node.value() {
-                        Node::Element(el) => NodeKind::Element(el),
-                        Node::Text(text) => NodeKind::Text(text),
-                        _ => NodeKind::Other,
+                    let (kind, tag, class_id) = match node.value() {
+                        Node::Element(el) => {
+                            let span = push_class_and_id(&mut class_id_text, &mut scratch, el);
+                            (NodeKind::Element(el), el.name(), span)
+                        }
+                        Node::Text(text) => (NodeKind::Text(text), "", (0, 0)),
+                        _ => (NodeKind::Other, "", (0, 0)),
                     };
                     open.push(nodes.len());
                     nodes.push(DomNode {
                         kind,
                         parent: None,
                         end: 0,
+                        tag,
+                        class_id,
                     });
                     let index = nodes.len() - 1;
                     nodes[index].parent = open.len().checked_sub(2).map(|p| open[p]);
@@ -58,7 +71,10 @@ impl<'a> Dom<'a> {
                 }
             }
         }
-        Dom { nodes }
+        Dom {
+            nodes,
+            class_id_text,
+        }
     }
 
     pub fn len(&self) -> usize {
@@ -78,11 +94,11 @@ impl<'a> Dom<'a> {
 
     /// The lower-case tag name, or "" for non-elements.
     pub fn tag(&self, i: usize) -> &'a str {
-        self.element(i).map_or("", |el| el.name())
+        self.nodes[i].tag
     }
 
     pub fn attr(&self, i: usize, name: &str) -> Option<&'a str> {
-        self.element(i).and_then(|el| el.attr(name))
+        self.element(i).and_then(|el| attr(el, name))
     }
 
     pub fn parent(&self, i: usize) -> Option<usize> {
@@ -105,7 +121,11 @@ impl<'a> Dom<'a> {
 
     /// Element indices with this tag, in document order.
     pub fn elements_named<'s>(&'s self, tag: &'s str) -> impl Iterator<Item = usize> + 's {
-        (0..self.len()).filter(move |&i| self.tag(i) == tag)
+        self.nodes
+            .iter()
+            .enumerate()
+            .filter(move |(_, n)| n.tag == tag)
+            .map(|(i, _)| i)
     }
 
     /// The text of a subtree with white space collapsed, skipping `<script>` and `<style>`.
@@ -115,9 +135,7 @@ impl<'a> Dom<'a> {
         let end = self.nodes[i].end;
         while j < end {
             match self.nodes[j].kind {
-                NodeKind::Element(el)
-                    if matches!(el.name(), "script" | "style" | "noscript" | "template") =>
-                {
+                NodeKind::Element(_) if is_unread(self.nodes[j].tag) => {
                     j = self.nodes[j].end;
                     continue;
                 }
@@ -130,20 +148,80 @@ impl<'a> Dom<'a> {
     }
 
     /// Class and id of an element, lower-cased, for boilerplate and scoring heuristics.
-    pub fn class_and_id(&self, i: usize) -> String {
-        let Some(el) = self.element(i) else {
-            return String::new();
-        };
-        let mut s = String::new();
-        if let Some(c) = el.attr("class") {
-            s.push_str(c);
-        }
-        if let Some(id) = el.attr("id") {
-            s.push(' ');
-            s.push_str(id);
-        }
-        s.to_lowercase()
+    pub fn class_and_id(&self, i: usize) -> &str {
+        let (start, end) = self.nodes[i].class_id;
+        &self.class_id_text[start as usize..end as usize]
     }
+
+    /// Commas (including the CJK and Arabic ones) in [`Dom::text`] of `i`, without building
+    /// the text: collapsing white space never adds or removes a comma.
+    pub fn comma_count(&self, i: usize) -> usize {
+        let mut count = 0;
+        let mut j = i;
+        let end = self.nodes[i].end;
+        while j < end {
+            match self.nodes[j].kind {
+                NodeKind::Element(_) if is_unread(self.nodes[j].tag) => {
+                    j = self.nodes[j].end;
+                    continue;
+                }
+                NodeKind::Text(t) => count += comma_count(t),
+                _ => {}
+            }
+            j += 1;
+        }
+        count
+    }
+}
+
+/// Elements whose contents are never read as text.
+fn is_unread(tag: &str) -> bool {
+    matches!(tag, "script" | "style" | "noscript" | "template")
+}
+
+/// Commas in `text`: the Latin one and its CJK and Arabic counterparts.
+pub fn comma_count(text: &str) -> usize {
+    text.chars()
+        .filter(|c| matches!(c, ',' | '，' | '、' | '،'))
+        .count()
+}
+
+/// An attribute by name, as `scraper`'s `Element::attr` finds it (no namespace, no prefix),
+/// but without interning `name` as an atom on every call.
+fn attr<'a>(el: &'a Element, name: &str) -> Option<&'a str> {
+    el.attrs
+        .iter()
+        .find(|(q, _)| q.prefix.is_none() && q.ns.is_empty() && &*q.local == name)
+        .map(|(_, v)| &**v)
+}
+
+/// Appends the element's `class` and ` id`, lower-cased as [`str::to_lowercase`] does, to
+/// `out`, and returns where they are.
+fn push_class_and_id(out: &mut String, scratch: &mut String, el: &Element) -> (u32, u32) {
+    let class = attr(el, "class");
+    let id = attr(el, "id");
+    if class.is_none() && id.is_none() {
+        return (0, 0);
+    }
+    scratch.clear();
+    if let Some(c) = class {
+        scratch.push_str(c);
+    }
+    if let Some(id) = id {
+        scratch.push(' ');
+        scratch.push_str(id);
+    }
+    let start = out.len();
+    if scratch.is_ascii() {
+        out.extend(scratch.chars().map(|c| c.to_ascii_lowercase()));
+    } else {
+        out.push_str(&scratch.to_lowercase());
+    }
+    (to_u32(start), to_u32(out.len()))
+}
+
+fn to_u32(n: usize) -> u32 {
+    u32::try_from(n).expect("class and id text under 4 GiB")
 }
 
 /// Appends `text` to `out`, turning every run of white space into one space and dropping

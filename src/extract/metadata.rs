@@ -388,16 +388,18 @@ fn names_of(v: &Value) -> Vec<String> {
 /// says author or byline.
 fn byline_markup(dom: &Dom) -> Vec<String> {
     for i in 0..dom.len() {
-        let Some(el) = dom.element(i) else { continue };
-        let marked = el
-            .attr("rel")
+        if dom.element(i).is_none() {
+            continue;
+        }
+        let marked = dom
+            .attr(i, "rel")
             .is_some_and(|r| r.split_whitespace().any(|t| t == "author"))
-            || el.attr("itemprop").is_some_and(|p| p == "author")
+            || dom.attr(i, "itemprop").is_some_and(|p| p == "author")
             || {
                 let ci = dom.class_and_id(i);
                 (ci.contains("byline") || ci.contains("author"))
                     && !ci.contains("comment")
-                    && !matches!(el.name(), "body" | "article" | "main" | "html")
+                    && !matches!(dom.tag(i), "body" | "article" | "main" | "html")
             };
         if !marked {
             continue;

@@ -8,6 +8,7 @@ pub mod content;
 pub mod dates;
 pub mod dom;
 pub mod metadata;
+pub mod nesting;
 pub mod render;
 
 use chrono::{DateTime, FixedOffset, Utc};
@@ -66,7 +67,9 @@ pub enum ExtractError {
 /// Extracts the article from `html`, which was read from `url` at `fetched_at` (the time
 /// relative dates such as "3 hours ago" count from).
 pub fn extract(html: &str, url: &Url, fetched_at: DateTime<Utc>) -> Result<Article, ExtractError> {
-    let document = Html::parse_document(html);
+    // Parsing is quadratic in nesting depth: pathological pages are flattened first.
+    let html = nesting::limit_depth(html);
+    let document = Html::parse_document(&html);
     let dom = Dom::build(&document);
     let declared = metadata::read(&dom);
     let base = link_base(&declared, url);
@@ -480,6 +483,28 @@ mod tests {
         assert!(err.to_string().contains("no article found"));
         assert!(extract("", &url(), Utc::now()).is_err());
         assert!(extract("\u{0}\u{1}binary\u{fffd}", &url(), Utc::now()).is_err());
+    }
+
+    /// Correctness only: the time this takes is measured by `cargo bench --bench extract`.
+    #[test]
+    fn a_page_nested_100000_levels_deep_extracts() {
+        let depth = 100_000;
+        let para =
+            "<p>This is a sentence of the article, long enough to be scored as real text.</p>";
+        let page = format!(
+            "<html><head><title>Deep - Site</title></head><body>{}<h1>Deep</h1>{}{}</body></html>",
+            "<div class=wrap>".repeat(depth),
+            para.repeat(3),
+            "</div>".repeat(depth)
+        );
+        let article = extract(&page, &url(), Utc::now()).unwrap();
+        assert_eq!(article.title, "Deep");
+        assert_eq!(article.text.matches("This is a sentence").count(), 3);
+        assert_eq!(
+            article.content_html,
+            "<p>This is a sentence of the article, long enough to be scored as real text.</p>"
+                .repeat(3)
+        );
     }
 
     #[test]
