@@ -649,6 +649,31 @@ fn inline_byline(text: &str) -> Option<Vec<String>> {
         .filter(|n| !n.is_empty())
 }
 
+/// Words of job titles, desks and agencies: "CNN Editor-at-large" and "Post Staff" are not
+/// people's names.
+const JOB_WORDS: [&str; 20] = [
+    "editor",
+    "reporter",
+    "correspondent",
+    "staff",
+    "writer",
+    "contributor",
+    "columnist",
+    "redaktion",
+    "redacción",
+    "redação",
+    "redazione",
+    "redaksi",
+    "rédaction",
+    "team",
+    "desk",
+    "news",
+    "press",
+    "agency",
+    "newsroom",
+    "wire",
+];
+
 /// Particles that may stand lower-case inside a name ("Ana de Souza", "Jan van Dijk").
 const NAME_PARTICLES: [&str; 16] = [
     "de", "da", "do", "dos", "das", "del", "della", "di", "van", "von", "der", "den", "la", "le",
@@ -666,6 +691,13 @@ pub fn is_person_name(name: &str) -> bool {
         || name
             .chars()
             .any(|c| c.is_ascii_digit() || matches!(c, '!' | '?' | ':' | '@' | '"' | '«' | '»'))
+    {
+        return false;
+    }
+    let lower = name.to_lowercase();
+    if lower
+        .split(|c: char| !c.is_alphabetic())
+        .any(|w| JOB_WORDS.contains(&w))
     {
         return false;
     }
@@ -750,6 +782,22 @@ pub fn split_authors(byline: &str) -> Vec<String> {
                     .to_string()
             }
             None => break,
+        }
+    }
+    // "Analysis by Chris Cillizza": a kind of piece, then the byline word.
+    let lower = text.to_lowercase();
+    if lower.len() == text.len() {
+        if let Some(p) = [" by ", " von ", " par ", " por ", " oleh ", " door "]
+            .iter()
+            .filter_map(|w| lower.find(w).map(|p| p + w.len()))
+            .min()
+        {
+            let before = &text[..p];
+            if before.split_whitespace().count() <= 3
+                && before.chars().next().is_some_and(char::is_uppercase)
+            {
+                text = text[p..].trim().to_string();
+            }
         }
     }
     let comma_parts: Vec<String> = text
@@ -926,6 +974,10 @@ mod tests {
 
     #[test]
     fn commas_split_only_between_people() {
+        assert_eq!(
+            split_authors("Analysis by Chris Cillizza, CNN Editor-at-large"),
+            ["Chris Cillizza"]
+        );
         assert_eq!(split_authors("Von Anna Schmidt, Berlin"), ["Anna Schmidt"]);
         assert_eq!(split_authors("Por Ana Souza, g1 SP"), ["Ana Souza"]);
         assert_eq!(
@@ -947,6 +999,7 @@ mod tests {
         assert!(!is_person_name("g1 SP"));
         assert!(!is_person_name("the city council said"));
         assert!(!is_person_name("Read more: here"));
+        assert!(!is_person_name("CNN Editor-at-large"));
     }
 
     #[test]

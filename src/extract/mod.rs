@@ -106,14 +106,26 @@ pub fn extract(html: &str, url: &Url, fetched_at: DateTime<Utc>) -> Result<Artic
     let month_first = dates::month_first(language.as_deref(), host);
     let headline = headline_index(&dom, title.as_deref());
     let seen = visible_dates(&dom, headline, zone, month_first, fetched_at);
-    let declared_date = |value: Option<&str>| {
+    // A declared machine date in UTC is rewritten in the page's offset (a date without a
+    // time is local midnight and stays as it is); a declared date that is only text
+    // ("November 19, 2019") gives way to the visible line of the same day, which has the time.
+    let declared_date = |value: Option<&str>, seen: Option<DateTime<FixedOffset>>| {
         let value = value?;
-        dates::parse_machine(value, zone)
-            .map(|d| localize(&dom, d, zone))
-            .or_else(|| dates::parse_visible(value, zone, month_first))
+        if let Some(d) = dates::parse_machine(value, zone) {
+            return Some(if value.contains(':') {
+                localize(&dom, d, zone)
+            } else {
+                d
+            });
+        }
+        let d = dates::parse_visible(value, zone, month_first)?;
+        Some(
+            seen.filter(|s| s.date_naive() == d.date_naive())
+                .unwrap_or(d),
+        )
     };
-    let published = declared_date(declared.published.as_deref()).or(seen.published);
-    let updated = declared_date(declared.updated.as_deref()).or(seen.updated);
+    let published = declared_date(declared.published.as_deref(), seen.published).or(seen.published);
+    let updated = declared_date(declared.updated.as_deref(), seen.updated).or(seen.updated);
     let mut authors = declared.authors.clone();
     if authors.is_empty() {
         if let Some(h) = headline {
@@ -807,6 +819,10 @@ fn lead_image(
                 .filter_map(|a| dom.attr(i, a))
                 .map(str::trim)
                 .find(|s| !s.is_empty() && !s.starts_with("data:"))?;
+            let lower = src.to_ascii_lowercase();
+            if lower.contains(".svg") || lower.contains("icon") || lower.contains("logo") {
+                return None;
+            }
             render::absolute(base, src).filter(|u| u.scheme() != "mailto")
         })
 }
@@ -1074,6 +1090,34 @@ mod tests {
     }
 
     #[test]
+    fn declared_dates_keep_their_day_and_gain_the_visible_time() {
+        let html = "<html><head><meta property='article:published_time' content='2014-09-15'>\
+            <script type='application/ld+json'>{\"@type\":\"Article\",\"headline\":\"Headline here\",\
+            \"dateModified\":\"November 19, 2019\"}</script></head><body>\
+            <h1>Headline here</h1><p class=meta>Updated November 19, 2019, 6:21 AM EST</p>\
+            <time datetime='2019-11-19T06:34:04-05:00'>comment</time>";
+        let a = extract(
+            &page_with_head(html),
+            &Url::parse("https://e.example.com/a").unwrap(),
+            at_fetch(),
+        )
+        .unwrap();
+        assert_eq!(
+            a.published.unwrap().to_rfc3339(),
+            "2014-09-15T00:00:00+00:00"
+        );
+        assert_eq!(a.updated.unwrap().to_rfc3339(), "2019-11-19T06:21:00-05:00");
+    }
+
+    fn page_with_head(start: &str) -> String {
+        format!(
+            "{start}<div class=content><p>{}</p><p>{}</p></div></body></html>",
+            "A paragraph of the article body, long enough to be chosen, with commas, and more words. ".repeat(3),
+            "Another paragraph of the same article body, also long enough, with commas, and words. ".repeat(3),
+        )
+    }
+
+    #[test]
     fn declared_utc_is_written_in_the_page_offset() {
         let html = "<time datetime='2024-07-16T10:05:00-04:00'>July 16</time>";
         let doc = Html::parse_document(html);
@@ -1195,6 +1239,11 @@ mod tests {
             a.image.unwrap().as_str(),
             "https://kabar.example.com/lead.jpg"
         );
+        let a = article(
+            "<h1>Headline here</h1><img src='/img/mail-icon-small.svg'>",
+            "https://kabar.example.com/a",
+        );
+        assert_eq!(a.image, None);
     }
 
     #[test]
