@@ -357,9 +357,17 @@ fn in_side_matter(dom: &Dom, i: usize) -> bool {
         if matches!(dom.tag(n), "aside" | "nav" | "footer") {
             return true;
         }
-        let ci = dom.class_and_id(n);
-        if WORDS.iter().any(|w| ci.contains(w)) {
-            return true;
+        // The article's own container is never side matter, whatever its WordPress
+        // taxonomy classes say ("category-top-stories", "tag-trending").
+        if !matches!(dom.tag(n), "article" | "main" | "body") {
+            let ci = dom.class_and_id(n);
+            let side = ci
+                .split_whitespace()
+                .filter(|t| !t.starts_with("category-") && !t.starts_with("tag-"))
+                .any(|t| WORDS.iter().any(|w| t.contains(w)));
+            if side {
+                return true;
+            }
         }
         at = dom.parent(n);
     }
@@ -1115,6 +1123,23 @@ mod tests {
             "A paragraph of the article body, long enough to be chosen, with commas, and more words. ".repeat(3),
             "Another paragraph of the same article body, also long enough, with commas, and words. ".repeat(3),
         )
+    }
+
+    #[test]
+    fn taxonomy_classes_do_not_make_the_article_side_matter() {
+        let html = "<html><body><article class='post category-top-stories'><h1>Headline here</h1>\
+            <div class=entry-meta><span class='entry-date published'>November 19, 2019, 6:21 AM EST</span></div>\
+            <section class=related-stories><span class=date>November 18, 2019</span></section></article>";
+        let doc = Html::parse_document(html);
+        let dom = Dom::build(&doc);
+        let h = dom.elements_named("h1").next();
+        let seen = visible_dates(&dom, h, dates::Zone::utc(), true, at_fetch());
+        assert_eq!(
+            seen.published.unwrap().to_rfc3339(),
+            "2019-11-19T06:21:00-05:00"
+        );
+        let related = dom.elements_named("section").next().unwrap();
+        assert!(in_side_matter(&dom, related + 1));
     }
 
     #[test]
