@@ -31,7 +31,7 @@ use url::Url;
 /// Where every field should get to.
 const GOAL: f64 = 0.9;
 /// Share of pages on which each field must be right today (the same order as [`FIELDS`]).
-const FLOORS: [f64; 7] = [0.95, 0.60, 0.45, 0.60, 1.0, 0.93, 0.75];
+const FLOORS: [f64; 7] = [1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0];
 /// The fixture set must stay broad: this many pages at least, in this many languages.
 const MIN_PAGES: usize = 40;
 const MIN_LANGUAGES: usize = 8;

@@ -186,10 +186,17 @@ fn collect_meta(dom: &Dom) -> HashMap<String, Vec<String>> {
     for i in 0..dom.len() {
         if let Some(prop) = dom.attr(i, "itemprop") {
             if matches!(prop, "datePublished" | "dateModified") {
-                if let Some(v) = dom.attr(i, "datetime").or_else(|| dom.attr(i, "content")) {
-                    map.entry(prop.to_lowercase())
-                        .or_default()
-                        .push(v.to_string());
+                // `<abbr title="…">` (Blogger) or, failing every attribute, the visible text
+                // (Astra, Folha), which `extract` reads as a human-written date.
+                let value = dom
+                    .attr(i, "datetime")
+                    .or_else(|| dom.attr(i, "content"))
+                    .or_else(|| dom.attr(i, "title"))
+                    .map(str::to_string)
+                    .filter(|v| !v.trim().is_empty())
+                    .or_else(|| Some(dom.text(i)).filter(|t| !t.is_empty() && t.len() <= 80));
+                if let Some(v) = value {
+                    map.entry(prop.to_lowercase()).or_default().push(v);
                 }
             }
         }
@@ -246,8 +253,11 @@ struct LdArticle {
     tags: Vec<String>,
 }
 
-/// The first article-typed object in any JSON-LD block, looking inside `@graph` and arrays.
+/// The first article-typed object in any JSON-LD block, looking inside `@graph` and arrays;
+/// `{"@id": …}` references (Yoast's `#primaryimage`, its author `Person`) are resolved
+/// against every node of every block.
 fn json_ld_article(dom: &Dom) -> Option<LdArticle> {
+    let mut blocks = Vec::new();
     for i in dom.elements_named("script") {
         let is_ld = dom
             .attr(i, "type")
@@ -265,11 +275,46 @@ fn json_ld_article(dom: &Dom) -> Option<LdArticle> {
         let Ok(value) = serde_json::from_str::<Value>(text.trim()) else {
             continue;
         };
-        if let Some(obj) = find_article(&value) {
-            return Some(read_ld(obj));
+        blocks.push(value);
+    }
+    let mut ids: LdIds = HashMap::new();
+    let mut stack: Vec<&Value> = blocks.iter().collect();
+    while let Some(v) = stack.pop() {
+        match v {
+            Value::Array(items) => stack.extend(items.iter()),
+            Value::Object(obj) => {
+                if let Some(id) = obj.get("@id").and_then(Value::as_str) {
+                    // The node that says more wins over a bare reference to it.
+                    let size = |v: &Value| v.as_object().map_or(0, serde_json::Map::len);
+                    if ids.get(id).is_none_or(|known| size(known) < obj.len()) {
+                        ids.insert(id, v);
+                    }
+                }
+                stack.extend(obj.values());
+            }
+            _ => {}
         }
     }
-    None
+    blocks
+        .iter()
+        .find_map(find_article)
+        .map(|obj| read_ld(obj, &ids))
+}
+
+type LdIds<'a> = HashMap<&'a str, &'a Value>;
+
+/// A bare `{"@id": …}` replaced by the node it names, when the page has it.
+fn resolve<'a>(v: &'a Value, ids: &LdIds<'a>) -> &'a Value {
+    if let Value::Object(o) = v {
+        if let Some(id) = o.get("@id").and_then(Value::as_str) {
+            if o.len() <= 2 {
+                if let Some(target) = ids.get(id) {
+                    return target;
+                }
+            }
+        }
+    }
+    v
 }
 
 fn find_article(value: &Value) -> Option<&serde_json::Map<String, Value>> {
@@ -306,13 +351,31 @@ fn types_of(obj: &serde_json::Map<String, Value>) -> Vec<String> {
     }
 }
 
-fn read_ld(obj: &serde_json::Map<String, Value>) -> LdArticle {
+fn read_ld(obj: &serde_json::Map<String, Value>, ids: &LdIds) -> LdArticle {
     let text = |key: &str| {
         obj.get(key)
             .and_then(first_text)
             .filter(|s| !s.trim().is_empty())
     };
-    let names = |key: &str| obj.get(key).map(names_of).unwrap_or_default();
+    let names = |key: &str| {
+        let resolved: Vec<Value> = match obj.get(key) {
+            Some(Value::Array(items)) => items.iter().map(|v| resolve(v, ids).clone()).collect(),
+            Some(v) => vec![resolve(v, ids).clone()],
+            None => Vec::new(),
+        };
+        resolved.iter().flat_map(names_of).collect::<Vec<_>>()
+    };
+    let image_of = |v: &Value| -> Option<String> {
+        let items: Vec<&Value> = match v {
+            Value::Array(items) => items.iter().collect(),
+            v => vec![v],
+        };
+        items
+            .into_iter()
+            .map(|v| resolve(v, ids))
+            .find_map(url_of)
+            .filter(|u| looks_like_image_url(u))
+    };
     LdArticle {
         title: text("headline").or_else(|| text("name")),
         site_name: obj
@@ -326,8 +389,8 @@ fn read_ld(obj: &serde_json::Map<String, Value>) -> LdArticle {
         updated: text("dateModified"),
         image: obj
             .get("image")
-            .and_then(url_of)
-            .or_else(|| obj.get("thumbnailUrl").and_then(url_of)),
+            .and_then(image_of)
+            .or_else(|| obj.get("thumbnailUrl").and_then(image_of)),
         language: obj
             .get("inLanguage")
             .and_then(|l| first_text(l).or_else(|| l.get("name").and_then(first_text))),
@@ -367,11 +430,16 @@ fn url_of(v: &Value) -> Option<String> {
         Value::Array(a) => a.iter().find_map(url_of),
         Value::Object(o) => o
             .get("url")
-            .or_else(|| o.get("@id"))
             .or_else(|| o.get("contentUrl"))
+            .or_else(|| o.get("@id"))
             .and_then(url_of),
         _ => None,
     }
+}
+
+/// An image address, not a node identifier such as `…/post/#primaryimage`.
+fn looks_like_image_url(url: &str) -> bool {
+    !url.contains('#')
 }
 
 /// Person or organisation names from a string, an object with `name`, or a list of either.
@@ -384,25 +452,57 @@ fn names_of(v: &Value) -> Vec<String> {
     }
 }
 
+/// Class and id words that mark a byline, in the languages we read.
+const BYLINE_CLASS_WORDS: [&str; 10] = [
+    "byline",
+    "author",
+    "autor",
+    "auteur",
+    "writer",
+    "penulis",
+    "tacgia",
+    "tac-gia",
+    "firma",
+    "signature",
+];
+
 /// Names from byline markup: `rel=author`, `itemprop=author`, and short elements whose class
-/// says author or byline.
+/// says author or byline (in any of [`BYLINE_CLASS_WORDS`]). Inside such an element, the
+/// innermost name element (`itemprop=name`, `.fn`, `a[rel=author]`) is the name, not the
+/// wrapper's "Posted by" text.
 fn byline_markup(dom: &Dom) -> Vec<String> {
-    for i in 0..dom.len() {
+    let marked = |i: usize| {
         if dom.element(i).is_none() {
-            continue;
+            return false;
         }
-        let marked = dom
-            .attr(i, "rel")
+        dom.attr(i, "rel")
             .is_some_and(|r| r.split_whitespace().any(|t| t == "author"))
             || dom.attr(i, "itemprop").is_some_and(|p| p == "author")
             || {
                 let ci = dom.class_and_id(i);
-                (ci.contains("byline") || ci.contains("author"))
+                BYLINE_CLASS_WORDS.iter().any(|w| ci.contains(w))
                     && !ci.contains("comment")
-                    && !matches!(dom.tag(i), "body" | "article" | "main" | "html")
-            };
-        if !marked {
+                    && !matches!(dom.tag(i), "body" | "article" | "main" | "html" | "meta")
+            }
+    };
+    for i in 0..dom.len() {
+        if !marked(i) {
             continue;
+        }
+        // A marked wrapper ("firma", "c-signature") around the marked name and a place or
+        // date: the inner one is read instead.
+        if (i + 1..dom.nodes[i].end).any(|j| marked(j) && !dom.text(j).is_empty()) {
+            continue;
+        }
+        let inner = name_elements(dom, i);
+        if !inner.is_empty() {
+            let names: Vec<String> = inner
+                .iter()
+                .flat_map(|&n| split_authors(&dom.text(n)))
+                .collect();
+            if !names.is_empty() {
+                return names;
+            }
         }
         let text = dom.text(i);
         if text.chars().count() > 2 && text.chars().count() <= 100 {
@@ -415,8 +515,215 @@ fn byline_markup(dom: &Dom) -> Vec<String> {
     Vec::new()
 }
 
-/// Words that introduce a byline in the languages we read ("By", "Oleh", "Bởi", "Von"…).
-const BYLINE_PREFIXES: [&str; 16] = [
+/// The outermost name elements inside `i` (`itemprop=name`, class `fn`, `rel=author`) that
+/// have text.
+fn name_elements(dom: &Dom, i: usize) -> Vec<usize> {
+    let mut out = Vec::new();
+    let mut j = i + 1;
+    let end = dom.nodes[i].end;
+    while j < end {
+        let Some(el) = dom.element(j) else {
+            j += 1;
+            continue;
+        };
+        let is_name = el.attr("itemprop") == Some("name")
+            || el.classes().any(|c| c == "fn")
+            || el
+                .attr("rel")
+                .is_some_and(|r| r.split_whitespace().any(|t| t == "author"));
+        if is_name && !dom.text(j).is_empty() {
+            out.push(j);
+            j = dom.nodes[j].end;
+        } else {
+            j += 1;
+        }
+    }
+    out
+}
+
+/// Words that open a byline near the headline ("By …", "Oleh …", "文：…").
+const BYLINE_WORDS: [&str; 19] = [
+    "by",
+    "written by",
+    "posted by",
+    "oleh",
+    "bởi",
+    "von",
+    "par",
+    "por",
+    "di",
+    "door",
+    "โดย",
+    "文",
+    "記者",
+    "text",
+    "texto",
+    "reporter",
+    "penulis",
+    "author",
+    "autor",
+];
+/// Words that mean a credit is for a picture, not the text ("Photo by …").
+const PICTURE_WORDS: [&str; 8] = [
+    "photo",
+    "foto",
+    "image",
+    "picture",
+    "illustration",
+    "ảnh",
+    "credit",
+    "video",
+];
+
+/// A byline that no markup names: near the headline (above or below it), a short element
+/// with at most two links whose text opens with a byline word, or a date line that says
+/// "… by Name" ("Posted on July 12, 2024 by Lars Becker"). Only person-like names count.
+pub fn byline_near(dom: &Dom, headline: usize) -> Vec<String> {
+    let mut candidates: Vec<(usize, String)> = Vec::new();
+    for i in super::around_headline(dom, headline) {
+        if i.abs_diff(headline) > 150
+            || matches!(
+                dom.tag(i),
+                "script" | "style" | "h1" | "h2" | "a" | "li" | "ul"
+            )
+            || dom.nodes[i].end - i > 20
+        {
+            continue;
+        }
+        let links = (i..dom.nodes[i].end).filter(|&j| dom.tag(j) == "a").count();
+        let text = dom.text(i);
+        let chars = text.chars().count();
+        if links <= 2 && (3..=120).contains(&chars) {
+            candidates.push((i, text));
+        }
+    }
+    // Innermost first: a wrapper that holds a byline and a date is a worse reading.
+    let nested = |i: usize| {
+        candidates
+            .iter()
+            .any(|&(j, ref t)| j > i && j < dom.nodes[i].end && opens_with_byline_word(t))
+    };
+    for (i, text) in &candidates {
+        if opens_with_byline_word(text) && !nested(*i) {
+            let names = split_authors(text);
+            if !names.is_empty() && names.iter().all(|n| is_person_name(n)) {
+                return names;
+            }
+        }
+    }
+    for (_, text) in &candidates {
+        if let Some(names) = inline_byline(text) {
+            return names;
+        }
+    }
+    Vec::new()
+}
+
+fn opens_with_byline_word(text: &str) -> bool {
+    let lower = text.trim_start().to_lowercase();
+    BYLINE_WORDS
+        .iter()
+        .any(|w| lower.starts_with(w) && lower[w.len()..].starts_with([' ', ':', '：', '\u{a0}']))
+}
+
+/// "Posted 2024-07-12 10:15 by Lars Becker · #rust": a date line naming its writer.
+fn inline_byline(text: &str) -> Option<Vec<String>> {
+    if !text.chars().any(|c| c.is_ascii_digit()) || text.len() != text.to_lowercase().len() {
+        return None;
+    }
+    let lower = text.to_lowercase();
+    let pos = [" by ", " oleh ", " von ", " par ", " por ", " door "]
+        .iter()
+        .filter_map(|w| lower.find(w).map(|p| (p, w.len())))
+        .min()?;
+    if PICTURE_WORDS.iter().any(|w| lower[..pos.0].contains(w)) {
+        return None;
+    }
+    let after = &text[pos.0 + pos.1..];
+    let end = after
+        .find(['·', '|', '•', ',', '–', '—', '(', '\n', '#'])
+        .unwrap_or(after.len());
+    let name = after[..end].trim();
+    (is_person_name(name) && name.split_whitespace().count() >= 2)
+        .then(|| split_authors(name))
+        .filter(|n| !n.is_empty())
+}
+
+/// Words of job titles, desks and agencies: "CNN Editor-at-large" and "Post Staff" are not
+/// people's names.
+const JOB_WORDS: [&str; 20] = [
+    "editor",
+    "reporter",
+    "correspondent",
+    "staff",
+    "writer",
+    "contributor",
+    "columnist",
+    "redaktion",
+    "redacción",
+    "redação",
+    "redazione",
+    "redaksi",
+    "rédaction",
+    "team",
+    "desk",
+    "news",
+    "press",
+    "agency",
+    "newsroom",
+    "wire",
+];
+
+/// Particles that may stand lower-case inside a name ("Ana de Souza", "Jan van Dijk").
+const NAME_PARTICLES: [&str; 16] = [
+    "de", "da", "do", "dos", "das", "del", "della", "di", "van", "von", "der", "den", "la", "le",
+    "bin", "binti",
+];
+
+/// Whether `name` reads as a person's name: two to five words, each capitalised (or in a
+/// script without case), no digits, no sentence punctuation; a single word only in scripts
+/// without case, where names are often written without spaces.
+pub fn is_person_name(name: &str) -> bool {
+    let name = name.trim();
+    let words: Vec<&str> = name.split_whitespace().collect();
+    if name.is_empty()
+        || name.chars().count() > 50
+        || name
+            .chars()
+            .any(|c| c.is_ascii_digit() || matches!(c, '!' | '?' | ':' | '@' | '"' | '«' | '»'))
+    {
+        return false;
+    }
+    let lower = name.to_lowercase();
+    if lower
+        .split(|c: char| !c.is_alphabetic())
+        .any(|w| JOB_WORDS.contains(&w))
+    {
+        return false;
+    }
+    let uncased = |w: &str| w.chars().all(|c| !c.is_lowercase() && !c.is_uppercase());
+    match words.len() {
+        1 => uncased(words[0]) && words[0].chars().count() >= 2,
+        2..=5 => words.iter().all(|w| {
+            let first = w.chars().next().unwrap_or(' ');
+            first.is_uppercase()
+                || uncased(w)
+                || NAME_PARTICLES.contains(&w.to_lowercase().as_str())
+        }),
+        _ => false,
+    }
+}
+
+/// Words that introduce a byline in the languages we read ("By", "Oleh", "Bởi", "Von"…),
+/// and labels before a name ("Author:", "Pewarta:", "文："), longest first where one starts
+/// another.
+const BYLINE_PREFIXES: [&str; 34] = [
+    "written by",
+    "posted by",
+    "reporting by",
+    "diposting oleh",
+    "ditulis oleh",
+    "dipublikasikan oleh",
     "by",
     "oleh",
     "bởi",
@@ -431,16 +738,30 @@ const BYLINE_PREFIXES: [&str; 16] = [
     "från",
     "tác giả",
     "penulis",
+    "pewarta",
+    "wartawan",
     "reporter",
-    "written by",
+    "author",
+    "autor",
+    "auteur",
+    "autore",
+    "text",
+    "texto",
+    "โดย",
+    "文",
+    "記者",
+    "作者",
+    "撰文",
 ];
 /// Separators between several authors.
 const AUTHOR_SEPARATORS: [&str; 11] = [
     " and ", " & ", " dan ", " và ", " und ", " et ", " y ", " e ", " en ", " og ", " och ",
 ];
 
-/// Splits a byline into clean author names: no "By", one name per author, all-caps names
-/// title-cased, and things that are not names (URLs, e-mails, dates) dropped.
+/// Splits a byline into clean author names: no "By" or "Author:", one name per author,
+/// all-caps names title-cased, and things that are not names (URLs, e-mails, dates) dropped.
+/// Commas separate authors only where every part is a person's name: in
+/// "Von Anna Schmidt, Berlin" or "Por Ana Souza, g1 SP" the city and the desk are dropped.
 pub fn split_authors(byline: &str) -> Vec<String> {
     if byline.trim_start().starts_with("http") {
         return Vec::new();
@@ -448,16 +769,61 @@ pub fn split_authors(byline: &str) -> Vec<String> {
     let mut text = byline.split_whitespace().collect::<Vec<_>>().join(" ");
     loop {
         let lower = text.to_lowercase();
-        let prefix = BYLINE_PREFIXES
-            .iter()
-            .find(|p| lower.starts_with(*p) && lower[p.len()..].starts_with([' ', ':', '\u{a0}']));
+        if lower.len() != text.len() {
+            break;
+        }
+        let prefix = BYLINE_PREFIXES.iter().find(|p| {
+            lower.starts_with(*p) && lower[p.len()..].starts_with([' ', ':', '\u{a0}', '：'])
+        });
         match prefix {
-            Some(p) => text = text[p.len()..].trim_start_matches([' ', ':']).to_string(),
+            Some(p) => {
+                text = text[p.len()..]
+                    .trim_start_matches([' ', ':', '：', '\u{a0}'])
+                    .to_string()
+            }
             None => break,
         }
     }
-    let mut parts = vec![text];
-    for sep in [",", ";", "|", "/"].iter().chain(AUTHOR_SEPARATORS.iter()) {
+    // "Analysis by Chris Cillizza": a kind of piece, then the byline word.
+    let lower = text.to_lowercase();
+    if lower.len() == text.len() {
+        if let Some(p) = [" by ", " von ", " par ", " por ", " oleh ", " door "]
+            .iter()
+            .filter_map(|w| lower.find(w).map(|p| p + w.len()))
+            .min()
+        {
+            let before = &text[..p];
+            if before.split_whitespace().count() <= 3
+                && before.chars().next().is_some_and(char::is_uppercase)
+            {
+                text = text[p..].trim().to_string();
+            }
+        }
+    }
+    let comma_parts: Vec<String> = text
+        .split([',', ';'])
+        .map(|p| p.trim().to_string())
+        .collect();
+    let mut parts = if comma_parts.len() > 1 {
+        let person = |p: &String| {
+            split_on_and(p)
+                .iter()
+                .all(|n| is_person_name(n) && n.split_whitespace().count() >= 2)
+        };
+        if comma_parts.iter().all(person) {
+            comma_parts
+        } else {
+            let kept: Vec<String> = comma_parts.iter().filter(|p| person(p)).cloned().collect();
+            if kept.is_empty() {
+                comma_parts.into_iter().take(1).collect()
+            } else {
+                kept
+            }
+        }
+    } else {
+        comma_parts
+    };
+    for sep in ["|", "/"].iter().chain(AUTHOR_SEPARATORS.iter()) {
         parts = parts
             .iter()
             .flat_map(|p| {
@@ -483,6 +849,17 @@ pub fn split_authors(byline: &str) -> Vec<String> {
         }
     }
     names
+}
+
+fn split_on_and(text: &str) -> Vec<String> {
+    let mut parts = vec![text.to_string()];
+    for sep in AUTHOR_SEPARATORS {
+        parts = parts
+            .iter()
+            .flat_map(|p| split_case_insensitive(p, sep))
+            .collect();
+    }
+    parts.into_iter().map(|p| p.trim().to_string()).collect()
 }
 
 fn split_case_insensitive(text: &str, sep: &str) -> Vec<String> {
@@ -538,6 +915,39 @@ mod tests {
     use super::*;
     use scraper::Html;
 
+    fn declared(html: &str) -> Declared {
+        read(&Dom::build(&Html::parse_document(html)))
+    }
+
+    #[test]
+    fn json_ld_references_resolve_within_the_graph() {
+        let d = declared(
+            r##"<script type="application/ld+json">{"@graph":[
+              {"@type":"Article","headline":"H","author":{"@id":"https://e.org/#/person/1"},
+               "image":{"@id":"https://e.org/post/#primaryimage"}},
+              {"@type":"ImageObject","@id":"https://e.org/post/#primaryimage","url":"https://e.org/a.jpg"},
+              {"@type":"Person","@id":"https://e.org/#/person/1","name":"Ada Lovelace"}]}</script>"##,
+        );
+        assert_eq!(d.image.as_deref(), Some("https://e.org/a.jpg"));
+        assert_eq!(d.authors, ["Ada Lovelace"]);
+        // An unresolvable anchor is no image; Open Graph is used instead.
+        let d = declared(
+            r##"<meta property="og:image" content="https://e.org/og.jpg"><script type="application/ld+json">
+              {"@type":"Article","headline":"H","image":{"@id":"https://e.org/post/#primaryimage"}}</script>"##,
+        );
+        assert_eq!(d.image.as_deref(), Some("https://e.org/og.jpg"));
+    }
+
+    #[test]
+    fn microdata_dates_from_title_or_text() {
+        let d = declared(
+            "<abbr itemprop='datePublished' title='2024-07-17T06:30:00+07:00'>06.30</abbr>\
+             <span itemprop='dateModified'>July 16, 2024</span>",
+        );
+        assert_eq!(d.published.as_deref(), Some("2024-07-17T06:30:00+07:00"));
+        assert_eq!(d.updated.as_deref(), Some("July 16, 2024"));
+    }
+
     #[test]
     fn bylines_split_into_clean_names() {
         assert_eq!(
@@ -555,6 +965,81 @@ mod tests {
             ["Anna Müller", "Jörg Weber"]
         );
         assert!(split_authors("https://example.org/people/jane").is_empty());
+        assert_eq!(split_authors("Author: Maria Delgado"), ["Maria Delgado"]);
+        assert_eq!(split_authors("Diposting oleh Bolang"), ["Bolang"]);
+        assert_eq!(split_authors("文：佐藤 花子"), ["佐藤 花子"]);
+        assert_eq!(split_authors("Pewarta: Ricky Prayoga"), ["Ricky Prayoga"]);
+        assert_eq!(split_authors("โดย สมชาย ใจดี"), ["สมชาย ใจดี"]);
+    }
+
+    #[test]
+    fn commas_split_only_between_people() {
+        assert_eq!(
+            split_authors("Analysis by Chris Cillizza, CNN Editor-at-large"),
+            ["Chris Cillizza"]
+        );
+        assert_eq!(split_authors("Von Anna Schmidt, Berlin"), ["Anna Schmidt"]);
+        assert_eq!(split_authors("Por Ana Souza, g1 SP"), ["Ana Souza"]);
+        assert_eq!(
+            split_authors("By MARK THOMPSON, LISA CHEN and DAVID PARK"),
+            ["Mark Thompson", "Lisa Chen", "David Park"]
+        );
+        assert_eq!(
+            split_authors("Egi Adyatama, Hendrik Yaputra"),
+            ["Egi Adyatama", "Hendrik Yaputra"]
+        );
+    }
+
+    #[test]
+    fn person_names() {
+        assert!(is_person_name("Ana de Souza"));
+        assert!(is_person_name("Võ Hải"));
+        assert!(is_person_name("สมชาย ใจดี"));
+        assert!(!is_person_name("Berlin"));
+        assert!(!is_person_name("g1 SP"));
+        assert!(!is_person_name("the city council said"));
+        assert!(!is_person_name("Read more: here"));
+        assert!(!is_person_name("CNN Editor-at-large"));
+    }
+
+    #[test]
+    fn bylines_near_the_headline() {
+        let names = |html: &str| {
+            let doc = Html::parse_document(html);
+            let dom = Dom::build(&doc);
+            let h = dom.elements_named("h1").next().unwrap();
+            byline_near(&dom, h)
+        };
+        assert_eq!(
+            names(
+                "<div><h1>Headline</h1><p class=x>Por Ana Souza, g1 SP</p><p>Body text.</p></div>"
+            ),
+            ["Ana Souza"]
+        );
+        assert_eq!(
+            names("<div><p>Written by <a href=/a>Sam Okafor</a></p><h1>Headline</h1></div>"),
+            ["Sam Okafor"]
+        );
+        assert_eq!(
+            names("<div><h1>Headline</h1><p>Posted 2024-07-12 10:15 by Lars Becker · <a href=/t>#rust</a></p></div>"),
+            ["Lars Becker"]
+        );
+        // A place after "Di" (Indonesian "in") is no byline; nor is a photo credit.
+        assert!(names(
+            "<div><h1>Headline</h1><p>Di Jakarta</p><p>Photo 2024 by John Smith</p></div>"
+        )
+        .is_empty());
+    }
+
+    #[test]
+    fn byline_markup_prefers_the_name_element() {
+        let d = declared(
+            "<span class='post-author vcard'>Diposting oleh <span class='fn'><a rel='author' href='/p'>\
+             <span itemprop='name'>Bolang</span></a></span></span>",
+        );
+        assert_eq!(d.authors, ["Bolang"]);
+        let d = declared("<div class='nota-autor'>Por Andrea Ramírez</div>");
+        assert_eq!(d.authors, ["Andrea Ramírez"]);
     }
 
     #[test]
