@@ -79,7 +79,11 @@ fn entry(e: &Entry, feed: &Feed) -> atom_syndication::Entry {
     if let Some(image) = &e.image {
         let content = Extension {
             name: "media:content".into(),
-            attrs: media_content_attrs(image),
+            // atom_syndication writes extension attributes verbatim: escape them here.
+            attrs: media_content_attrs(image)
+                .into_iter()
+                .map(|(k, v)| (k, crate::extract::render::escape(&v)))
+                .collect(),
             ..Extension::default()
         };
         extensions.insert(
@@ -162,4 +166,38 @@ pub fn parse(bytes: &[u8]) -> Result<Feed, String> {
         stylesheet: None,
         entries,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::{FixedOffset, TimeZone};
+
+    #[test]
+    fn image_urls_with_markup_characters_stay_well_formed() {
+        let date = FixedOffset::east_opt(0)
+            .unwrap()
+            .with_ymd_and_hms(2024, 7, 17, 0, 0, 0)
+            .unwrap();
+        let mut feed = Feed::new("T", "https://e.org/", "d");
+        feed.entries.push(Entry {
+            id: "https://e.org/a".into(),
+            link: "https://e.org/a".into(),
+            title: "A".into(),
+            authors: vec![],
+            published: date,
+            updated: date,
+            date_is_first_seen: false,
+            summary: String::new(),
+            content_html: String::new(),
+            image: Some("https://e.org/a&b\"<c>.jpg".into()),
+            categories: vec![],
+        });
+        let xml = render(&feed);
+        let back = parse(xml.as_bytes()).expect("well-formed");
+        assert_eq!(
+            back.entries[0].image.as_deref(),
+            Some("https://e.org/a&b\"<c>.jpg")
+        );
+    }
 }
