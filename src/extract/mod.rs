@@ -127,8 +127,12 @@ pub fn extract(html: &str, url: &Url, fetched_at: DateTime<Utc>) -> Result<Artic
                 .unwrap_or(d),
         )
     };
-    let published = declared_date(declared.published.as_deref(), seen.published).or(seen.published);
-    let updated = declared_date(declared.updated.as_deref(), seen.updated).or(seen.updated);
+    let published = declared_date(declared.published.as_deref(), seen.published)
+        .or(seen.published)
+        .filter(plausible_date);
+    let updated = declared_date(declared.updated.as_deref(), seen.updated)
+        .or(seen.updated)
+        .filter(plausible_date);
     let mut authors = declared.authors.clone();
     if authors.is_empty() {
         if let Some(h) = headline {
@@ -886,6 +890,12 @@ fn strip_page_suffix(path: &str) -> &str {
     }
 }
 
+/// Dates a page can mean: a typo or a mangled page gives years like 20240 or 0007, which no
+/// feed format can carry (RFC 822 wants four digits) and no reader would believe.
+pub fn plausible_date(date: &DateTime<FixedOffset>) -> bool {
+    (1800..=2200).contains(&chrono::Datelike::year(date))
+}
+
 /// The canonical link, unless it is clearly wrong (not web, or the site's home page for an
 /// article page, a common CMS misconfiguration).
 fn canonical(declared: &Declared, url: &Url) -> Option<Url> {
@@ -977,6 +987,15 @@ mod tests {
             a.content_html
         );
         assert_eq!(a.link().as_str(), "https://e.org/news/a.html");
+    }
+
+    #[test]
+    fn impossible_years_are_no_date() {
+        let html = "<html><head><meta property='article:published_time' content='20240-07-17T10:00:00Z'>\
+            </head><body><article><p>Enough text in this paragraph to be the body of the article, with commas.</p>\
+            </article></body></html>";
+        let a = extract(html, &Url::parse("https://e.org/a").unwrap(), Utc::now()).unwrap();
+        assert!(a.published.is_none_or(|d| plausible_date(&d)));
     }
 
     #[test]

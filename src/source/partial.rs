@@ -24,7 +24,11 @@ pub fn items(bytes: &[u8], feed_url: &Url) -> Result<Vec<Candidate>, String> {
                     .title
                     .map(|t| t.content.trim().to_string())
                     .filter(|t| !t.is_empty()),
-                published: e.published.or(e.updated).map(|d| d.fixed_offset()),
+                published: e
+                    .published
+                    .or(e.updated)
+                    .map(|d| d.fixed_offset())
+                    .filter(crate::extract::plausible_date),
                 summary: e
                     .summary
                     .map(|s| s.content)
