@@ -338,42 +338,33 @@ fn primary_subtag(language: &str) -> String {
 }
 
 static NUMERIC_DATE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})\b|\b(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})\b")
+    Regex::new(r"\b([0-9]{4})[-/.]([0-9]{1,2})[-/.]([0-9]{1,2})\b|\b([0-9]{1,2})[-/.]([0-9]{1,2})[-/.]([0-9]{4})\b")
         .expect("valid regex")
 });
-/// A day, a month name and a year, in either order. The month group names the months
-/// rather than matching any word of letters (`\p{L}{3,10}`): the word is always a whole run
-/// of letters, so the same dates are found, and the regex compiles in a fraction of the time
-/// (twenty copies of the Unicode letter class cost ~40M instructions, once per process).
+/// A day, a month name and a year, in either order.
 static NAMED_DATE: LazyLock<Regex> = LazyLock::new(|| {
-    let month = month_alternation();
+    // Any run of Latin letters; `month_number` then says whether it names a month. A small
+    // class compiles in a fraction of the time of the full alternation of month names or of
+    // the Unicode letter class (~40M instructions, paid once per process).
+    let month = "[a-zà-ÿ]{3,10}";
     Regex::new(&format!(
-        r"\b(\d{{1,2}})(?:st|nd|rd|th|er)?(?:\.\s*|\s+)(?:de\s+)?({month})(?:\.\s*|,?\s+)(?:de\s+)?(\d{{4}})\b|\b({month})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b"
+        r"\b([0-9]{{1,2}})(?:st|nd|rd|th|er)?(?:\.\s*|\s+)(?:de\s+)?({month})(?:\.\s*|,?\s+)(?:de\s+)?([0-9]{{4}})\b|\b({month})\.?\s+([0-9]{{1,2}})(?:st|nd|rd|th)?,?\s+([0-9]{{4}})\b"
     ))
     .expect("valid regex")
 });
 
-/// Every name in [`MONTHS`], longest first, as a regex alternation.
-fn month_alternation() -> String {
-    let mut names: Vec<&str> = MONTHS.iter().flat_map(|m| m.iter().copied()).collect();
-    names.sort_by_key(|n| std::cmp::Reverse(n.chars().count()));
-    names
-        .iter()
-        .map(|n| regex::escape(n))
-        .collect::<Vec<_>>()
-        .join("|")
-}
 static VIETNAMESE_DATE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b(\d{1,2})\s+tháng\s+(\d{1,2}),?\s+(?:năm\s+)?(\d{4})\b").expect("valid regex")
+    Regex::new(r"\b([0-9]{1,2})\s+tháng\s+([0-9]{1,2}),?\s+(?:năm\s+)?([0-9]{4})\b")
+        .expect("valid regex")
 });
 /// `2024年7月17日` (Japanese and Chinese).
 static CJK_DATE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日").expect("valid regex")
+    Regex::new(r"([0-9]{4})\s*年\s*([0-9]{1,2})\s*月\s*([0-9]{1,2})\s*日").expect("valid regex")
 });
 /// `17 ก.ค. 2567`: Thai month names, full or abbreviated, usually with a Buddhist-era year.
 static THAI_DATE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"(\d{{1,2}})\s*({})\s*(\d{{4}})",
+        r"([0-9]{{1,2}})\s*({})\s*([0-9]{{4}})",
         THAI_MONTHS
             .iter()
             .flat_map(|m| m.iter())
@@ -399,20 +390,20 @@ const THAI_MONTHS: [[&str; 2]; 12] = [
 ];
 static RELATIVE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"\b(\d{1,3})\s*(seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|detik|menit|jam|hari|minggu|giây|phút|giờ|ngày|tuần|stunden?|tagen?|heures?|jours?|horas?|días?|dias?|minuti|ore|giorni|uur|dagen)\s*(?:ago|(?:yang\s+)?lalu|trước|her|auparavant|fa|geleden)\b|\b(?:vor|il y a|hace|há)\s+(\d{1,3})\s*(\w+)",
+        r"\b([0-9]{1,3})\s*(seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|detik|menit|jam|hari|minggu|giây|phút|giờ|ngày|tuần|stunden?|tagen?|heures?|jours?|horas?|días?|dias?|minuti|ore|giorni|uur|dagen)\s*(?:ago|(?:yang\s+)?lalu|trước|her|auparavant|fa|geleden)\b|\b(?:vor|il y a|hace|há)\s+([0-9]{1,3})\s*([a-zà-ÿ]+)",
     )
     .expect("valid regex")
 });
 static TIME: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"\b(\d{1,2})(?:[:.h]|時)(\d{2})(?:分)?(?::(\d{2}))?\s*(a\.?m\.?|p\.?m\.?|sa|ch)?(?:\W|$)",
+        r"\b([0-9]{1,2})(?:[:.h]|時)([0-9]{2})(?:分)?(?::([0-9]{2}))?\s*(a\.?m\.?|p\.?m\.?|sa|ch)?(?:[^0-9a-z]|$)",
     )
     .expect("valid regex")
 });
 static BARE_OFFSET: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^\s*([+-])(\d{2}):?(\d{2})\b").expect("valid regex"));
+    LazyLock::new(|| Regex::new(r"^\s*([+-])([0-9]{2}):?([0-9]{2})\b").expect("valid regex"));
 static ZONE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b(?:gmt|utc)\s*([+-])\s*(\d{1,2})(?::?(\d{2}))?|\b(wib|wita|wit|ict|utc|gmt|z|est|edt|cst|cdt|mst|mdt|pst|pdt|cet|cest|bst|ist|jst|kst|sgt|aest|aedt|brt|mez|mesz)\b")
+    Regex::new(r"\b(?:gmt|utc)\s*([+-])\s*([0-9]{1,2})(?::?([0-9]{2}))?|\b(wib|wita|wit|ict|utc|gmt|z|est|edt|cst|cdt|mst|mdt|pst|pdt|cet|cest|bst|ist|jst|kst|sgt|aest|aedt|brt|mez|mesz)\b")
         .expect("valid regex")
 });
 

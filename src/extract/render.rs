@@ -106,7 +106,7 @@ const DROP_WHEN_EMPTY: [&str; 20] = [
 ];
 
 static AD_PLACEHOLDER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\[\s*(?:iklan|ads?|advert\w*|advertisement|banner|quangcao|quảng cáo|werbung|anuncio|publicit[eé])[\s_-]*\d*\s*\]")
+    Regex::new(r"(?i)\[\s*(?:iklan|ads?|advert[a-z]*|advertisement|banner|quangcao|quảng cáo|werbung|anuncio|publicit[eé])[\s_-]*[0-9]*\s*\]")
         .expect("valid regex")
 });
 
