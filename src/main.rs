@@ -207,7 +207,9 @@ fn cmd_run(config_path: &Path, quiet: bool, json: bool, force: bool) -> Result<E
             eprintln!("feedgen: warning: {}: ignore_robots = true: fetching pages robots.txt may disallow", feed.name);
         }
     }
-    let options = run::RunOptions { force };
+    // A progress count only for a person watching a terminal; cron and pipes get none.
+    let progress = !quiet && !json && std::io::IsTerminal::is_terminal(&std::io::stderr());
+    let options = run::RunOptions { force, progress };
     let outcome = runtime()?.block_on(run::run(&config, options, |line| {
         eprintln!("feedgen: error: {line}")
     }));

@@ -247,7 +247,16 @@ pub async fn run(
         });
     }
     let mut summary = Summary::default();
+    let total = config.feeds.len();
+    let mut finished = 0;
     while let Some(done) = tasks.join_next().await {
+        finished += 1;
+        if options.progress {
+            eprint!("\rfeedgen: {finished}/{total} feeds\x1b[K");
+            if finished == total {
+                eprint!("\r\x1b[K");
+            }
+        }
         let Ok(report) = done else {
             summary.feeds_failed += 1;
             summary.errors += 1;

@@ -40,6 +40,8 @@ pub enum SourceError {
 pub struct RunOptions {
     /// Fetch every page again, ignoring freshness and "already in the feed".
     pub force: bool,
+    /// Show a one-line progress count on stderr (only meant for a terminal).
+    pub progress: bool,
 }
 
 /// What every source of a run shares: one fetcher (connection pool, per-host and global
