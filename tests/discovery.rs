@@ -1,6 +1,7 @@
 //! How well automatic link discovery finds the article links of real-looking index pages.
 //!
-//! Every folder under `tests/fixtures/sites/` is one index page as a CMS would serve it
+//! Two sets: `tests/fixtures/sites/` (the development set) and `tests/fixtures/sites-heldout/`
+//! (written without seeing the code; see [`HELD_OUT`]). Every folder in them is one index page as a CMS would serve it
 //! (`index.html`, with its menus, footers, ads, pagination and sidebars) and its ground
 //! truth (`expected.json`: the page's URL and every link a human would call "an article on
 //! this site"; see the README there). `discover` runs on each page; what it finds is compared
@@ -23,12 +24,31 @@ use scraper::{Html, Selector};
 use serde_json::Value;
 use url::Url;
 
-/// Micro-averaged over all sites.
-const MIN_OVERALL_PRECISION: f64 = 0.90;
-const MIN_OVERALL_RECALL: f64 = 0.90;
-/// For every single site.
-const MIN_SITE_PRECISION: f64 = 0.75;
-const MIN_SITE_RECALL: f64 = 0.75;
+/// A set of sites and what it must reach.
+struct Targets {
+    /// Folder under `tests/fixtures/`.
+    folder: &'static str,
+    /// Micro-averaged precision and recall over all sites.
+    overall: (f64, f64),
+    /// Precision and recall for every single site, when asserted.
+    per_site: Option<(f64, f64)>,
+}
+
+/// The pages the discovery rules were written against.
+const DEVELOPMENT: Targets = Targets {
+    folder: "sites",
+    overall: (0.90, 0.90),
+    per_site: Some((0.75, 0.75)),
+};
+
+/// Pages written by someone who had not seen the discovery code or the development pages:
+/// the honest measurement. Do not tune the rules against them; per-site numbers are only
+/// printed.
+const HELD_OUT: Targets = Targets {
+    folder: "sites-heldout",
+    overall: (0.85, 0.85),
+    per_site: None,
+};
 
 /// Query parameters that only say where a click came from. `clean_link` removes `utm_*` and
 /// a fixed list; these are the ones the fixture check also forgives when it looks for an
@@ -51,13 +71,15 @@ struct Site {
     raw_expected: Vec<String>,
 }
 
-fn sites_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/sites")
+fn sites_dir(folder: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(folder)
 }
 
-fn load_sites() -> Vec<Site> {
-    let mut dirs: Vec<PathBuf> = fs::read_dir(sites_dir())
-        .expect("tests/fixtures/sites exists")
+fn load_sites(folder: &str) -> Vec<Site> {
+    let mut dirs: Vec<PathBuf> = fs::read_dir(sites_dir(folder))
+        .expect("the fixture folder exists")
         .map(|e| e.expect("readable directory entry").path())
         .filter(|p| p.is_dir())
         .collect();
@@ -293,7 +315,12 @@ fn score(site: &Site) -> Score {
 /// on the page's site, each once, and each really linked from the page.
 #[test]
 fn site_fixtures_are_consistent() {
-    let sites = load_sites();
+    check_fixtures(DEVELOPMENT.folder);
+    check_fixtures(HELD_OUT.folder);
+}
+
+fn check_fixtures(folder: &str) {
+    let sites = load_sites(folder);
     assert!(
         sites.len() >= 5,
         "at least five site layouts, found {}",
@@ -346,11 +373,20 @@ fn site_fixtures_are_consistent() {
 
 #[test]
 fn discovery_precision_and_recall_on_realistic_sites() {
-    let sites = load_sites();
+    measure(&DEVELOPMENT);
+}
+
+#[test]
+fn discovery_precision_and_recall_on_held_out_sites() {
+    measure(&HELD_OUT);
+}
+
+fn measure(targets: &Targets) {
+    let sites = load_sites(targets.folder);
     assert!(
         !sites.is_empty(),
         "no sites under {}",
-        sites_dir().display()
+        sites_dir(targets.folder).display()
     );
     let scores: Vec<Score> = sites.iter().map(score).collect();
 
@@ -400,29 +436,25 @@ fn discovery_precision_and_recall_on_realistic_sites() {
     println!("{table}");
 
     let mut failures = Vec::new();
-    for s in &scores {
-        if s.precision() < MIN_SITE_PRECISION {
+    for s in scores.iter().filter(|_| targets.per_site.is_some()) {
+        let (min_p, min_r) = targets.per_site.unwrap_or_default();
+        if s.precision() < min_p {
             failures.push(format!(
-                "{}: precision {:.3} < {MIN_SITE_PRECISION}",
+                "{}: precision {:.3} < {min_p}",
                 s.name,
                 s.precision()
             ));
         }
-        if s.recall() < MIN_SITE_RECALL {
-            failures.push(format!(
-                "{}: recall {:.3} < {MIN_SITE_RECALL}",
-                s.name,
-                s.recall()
-            ));
+        if s.recall() < min_r {
+            failures.push(format!("{}: recall {:.3} < {min_r}", s.name, s.recall()));
         }
     }
-    if precision < MIN_OVERALL_PRECISION {
-        failures.push(format!(
-            "overall precision {precision:.3} < {MIN_OVERALL_PRECISION}"
-        ));
+    let (min_p, min_r) = targets.overall;
+    if precision < min_p {
+        failures.push(format!("overall precision {precision:.3} < {min_p}"));
     }
-    if recall < MIN_OVERALL_RECALL {
-        failures.push(format!("overall recall {recall:.3} < {MIN_OVERALL_RECALL}"));
+    if recall < min_r {
+        failures.push(format!("overall recall {recall:.3} < {min_r}"));
     }
     assert!(
         failures.is_empty(),
