@@ -292,11 +292,7 @@ fn cmd_one_shot(url_text: &str, args: &OneShot) -> Result<ExitCode> {
         State::default(),
         RunOptions::default(),
     )?;
-    let in_feed = |key: &str| {
-        stored
-            .as_ref()
-            .is_some_and(|s| s.entries.iter().any(|e| e.id == key || e.link == key))
-    };
+    let in_feed = |key: &str| stored.as_ref().is_some_and(|s| s.contains(key));
     let outcomes = runtime()?.block_on(collect(&session, &source, &in_feed));
     let mut found = Vec::new();
     let mut errors = Vec::new();

@@ -372,11 +372,7 @@ async fn update_feed(
             return report;
         }
     };
-    let in_feed = |key: &str| {
-        stored
-            .as_ref()
-            .is_some_and(|s| s.entries.iter().any(|e| e.id == key || e.link == key))
-    };
+    let in_feed = |key: &str| stored.as_ref().is_some_and(|s| s.contains(key));
     let mut found = Vec::new();
     let mut unchanged = 0;
     for outcome in collect(session, feed, &in_feed).await {

@@ -9,7 +9,7 @@
 //! read by a person, and if it is lost or corrupt the next run only makes more requests: the
 //! entries themselves live in the feed files.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
@@ -91,13 +91,6 @@ impl State {
             return Ok(());
         }
         write_atomic(&path, &bytes)
-    }
-
-    pub fn robots(&self) -> HashMap<String, RobotsFile> {
-        self.robots
-            .iter()
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect()
     }
 }
 

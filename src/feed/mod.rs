@@ -170,6 +170,13 @@ impl Feed {
             entries: Vec::new(),
         }
     }
+
+    /// Whether an entry with this id or link is in the feed already.
+    pub fn contains(&self, id_or_link: &str) -> bool {
+        self.entries
+            .iter()
+            .any(|e| e.id == id_or_link || e.link == id_or_link)
+    }
 }
 
 /// One article in a feed.

@@ -33,7 +33,10 @@ pub struct Robots {
 
 impl Robots {
     /// Starts from the files kept by earlier runs, dropping stale ones.
-    pub fn new(known: HashMap<String, RobotsFile>, now: DateTime<Utc>) -> Robots {
+    pub fn new(
+        known: impl IntoIterator<Item = (String, RobotsFile)>,
+        now: DateTime<Utc>,
+    ) -> Robots {
         let sites = known
             .into_iter()
             .filter(|(_, f)| now - f.fetched_at < Duration::hours(TTL_HOURS) && f.fetched_at <= now)
@@ -81,7 +84,7 @@ impl Robots {
     }
 
     /// The files worth keeping for the next run.
-    pub fn snapshot(&self) -> HashMap<String, RobotsFile> {
+    pub fn snapshot(&self) -> std::collections::BTreeMap<String, RobotsFile> {
         let sites = self.sites.lock().unwrap_or_else(|e| e.into_inner());
         sites
             .iter()
@@ -125,7 +128,7 @@ mod tests {
             ("https://old.example".to_string(), old),
             ("https://new.example".to_string(), fresh),
         ];
-        let robots = Robots::new(known.into_iter().collect(), now);
+        let robots = Robots::new(known, now);
         let kept: Vec<String> = robots.snapshot().into_keys().collect();
         assert_eq!(kept, ["https://new.example"]);
     }

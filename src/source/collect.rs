@@ -67,7 +67,7 @@ impl Session {
         let cores = std::thread::available_parallelism().map_or(2, usize::from);
         Ok(Session {
             fetcher: Fetcher::new(settings)?,
-            robots: Robots::new(state.robots(), crate::feed::now()),
+            robots: Robots::new(state.robots.clone(), crate::feed::now()),
             state: Mutex::new(state),
             extracting: Semaphore::new(cores),
             options,
@@ -102,7 +102,7 @@ impl Session {
     /// The state as it should be saved: pages plus the `robots.txt` files seen.
     pub fn final_state(&self) -> State {
         let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner()).clone();
-        state.robots = self.robots.snapshot().into_iter().collect();
+        state.robots = self.robots.snapshot();
         state
     }
 }
