@@ -28,7 +28,8 @@ struct JsonFeed {
 
 #[derive(Serialize, Deserialize)]
 struct Extension {
-    last_build: Option<DateTime<Utc>>,
+    /// RFC 3339 as `to_rfc3339` writes it (`+00:00`), like every other date in the file.
+    last_build: Option<String>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -65,7 +66,7 @@ pub fn render(feed: &Feed) -> String {
         description: Some(text_safe(&feed.description)).filter(|d| !d.is_empty()),
         language: feed.language.as_deref().map(text_safe),
         feedgen: feed.last_build.map(|d| Extension {
-            last_build: Some(d),
+            last_build: Some(d.to_rfc3339()),
         }),
         items: feed.entries.iter().map(|e| item(e, feed)).collect(),
     };
@@ -125,7 +126,11 @@ pub fn parse(bytes: &[u8]) -> Result<Feed, String> {
         description: doc.description.unwrap_or_default(),
         language: doc.language,
         self_url: doc.feed_url,
-        last_build: doc.feedgen.and_then(|f| f.last_build),
+        last_build: doc
+            .feedgen
+            .and_then(|f| f.last_build)
+            .and_then(|d| DateTime::parse_from_rfc3339(&d).ok())
+            .map(|d| d.with_timezone(&Utc)),
         ttl_minutes: None,
         stylesheet: None,
         entries,
