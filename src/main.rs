@@ -386,6 +386,7 @@ fn cmd_extract(
             "extract needs --url URL, --input FILE or --manifest FILE".into()
         )),
     };
+    extract::warm_up();
     let started = Instant::now();
     let article = extract::extract(&html, &url, Utc::now())?;
     let seconds = started.elapsed().as_secs_f64();
@@ -404,6 +405,7 @@ fn cmd_extract_manifest(manifest: &Path) -> Result<ExitCode> {
         .with_context(|| format!("cannot open {}", manifest.display()))?;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let mut failures = 0;
+    extract::warm_up();
     for (n, line) in std::io::BufReader::new(file).lines().enumerate() {
         let line = line.with_context(|| format!("cannot read {}", manifest.display()))?;
         if line.trim().is_empty() {

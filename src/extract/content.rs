@@ -271,7 +271,7 @@ fn sums(dom: &Dom, removed: &[bool], in_link: &[bool]) -> (Vec<u32>, Vec<u32>, V
         if removed[i] {
             continue;
         }
-        if let NodeKind::Text(t) = dom.nodes[i].kind {
+        if let NodeKind::Text(t) = dom.kind(i) {
             let len = visible_len(t);
             text_len[i] = len;
             if in_link[i] {
@@ -305,7 +305,7 @@ fn visible_len(text: &str) -> u32 {
 }
 
 fn verdict(dom: &Dom, i: usize) -> Verdict {
-    if dom.element(i).is_none() {
+    if !dom.is_element(i) {
         return Verdict::Content;
     }
     let tag = dom.tag(i);
@@ -447,20 +447,20 @@ fn loose_runs(dom: &Dom, a: &Analysis, i: usize) -> Vec<(u32, usize)> {
         if a.removed[c] {
             continue;
         }
-        match dom.nodes[c].kind {
+        match dom.kind(c) {
             NodeKind::Text(t) => {
                 len += a.text_len[c];
                 commas += comma_count(t);
             }
-            NodeKind::Element(el) => {
-                if is_block(el.name()) || el.name() == "br" || a.has_block[c] {
+            NodeKind::Element => {
+                if is_block(dom.tag(c)) || dom.tag(c) == "br" || a.has_block[c] {
                     flush(&mut len, &mut links, &mut commas);
                     continue;
                 }
                 len += a.text_len[c];
                 links += a.link_len[c];
-                for j in c..dom.nodes[c].end {
-                    if let NodeKind::Text(t) = dom.nodes[j].kind {
+                for j in c..dom.end(c) {
+                    if let NodeKind::Text(t) = dom.kind(j) {
                         if !a.removed[j] {
                             commas += comma_count(t);
                         }
@@ -489,7 +489,7 @@ pub fn select_body(dom: &Dom, a: &Analysis) -> Option<Vec<usize>> {
         if is_paragraph_like(dom, a, i) && a.text_len[i] >= 25 {
             let commas = dom.comma_count(i);
             paragraphs.push((dom.parent(i), paragraph_points(a.text_len[i], commas)));
-        } else if a.has_block[i] && dom.element(i).is_some() {
+        } else if a.has_block[i] && dom.is_element(i) {
             for (len, commas) in loose_runs(dom, a, i) {
                 paragraphs.push((Some(i), paragraph_points(len, commas)));
             }
@@ -499,7 +499,7 @@ pub fn select_body(dom: &Dom, a: &Analysis) -> Option<Vec<usize>> {
         let mut ancestor = first;
         for level in 0..5 {
             let Some(anc) = ancestor else { break };
-            if dom.element(anc).is_none() {
+            if !dom.is_element(anc) {
                 break;
             }
             if score[anc].is_nan() {
@@ -544,8 +544,7 @@ fn climb(
     const AGREEING: usize = 3;
     let mut top = *ranked.first()?;
     let best = final_score(top);
-    let nested =
-        |x: usize, y: usize| (x < y && y < dom.nodes[x].end) || (y < x && x < dom.nodes[y].end);
+    let nested = |x: usize, y: usize| (x < y && y < dom.end(x)) || (y < x && x < dom.end(y));
     let close: Vec<usize> = ranked[1..ranked.len().min(5)]
         .iter()
         .copied()
@@ -555,10 +554,7 @@ fn climb(
     if close.len() >= AGREEING {
         let mut parent = dom.parent(top);
         while let Some(p) = parent.filter(|&p| below_body(p)) {
-            let inside = close
-                .iter()
-                .filter(|&&c| p < c && c < dom.nodes[p].end)
-                .count();
+            let inside = close.iter().filter(|&&c| p < c && c < dom.end(p)).count();
             if inside >= AGREEING {
                 top = p;
                 break;
@@ -589,7 +585,7 @@ fn climb(
     while let Some(p) = dom.parent(top).filter(|&p| below_body(p)) {
         let mut elements = dom
             .children(p)
-            .filter(|&c| dom.element(c).is_some() && !a.removed[c]);
+            .filter(|&c| dom.is_element(c) && !a.removed[c]);
         if elements.next() != Some(top) || elements.next().is_some() {
             break;
         }
@@ -617,7 +613,7 @@ fn merge_siblings(
             if s == top {
                 return true;
             }
-            if a.removed[s] || dom.element(s).is_none() || a.is_teaser_list(s) {
+            if a.removed[s] || !dom.is_element(s) || a.is_teaser_list(s) {
                 return false;
             }
             let mut bonus = 0.0;
@@ -669,7 +665,7 @@ fn include_media_between(dom: &Dom, a: &Analysis, chosen: &mut Vec<usize>) {
 }
 
 fn contains_img(dom: &Dom, i: usize) -> bool {
-    (i..dom.nodes[i].end).any(|j| dom.tag(j) == "img")
+    (i..dom.end(i)).any(|j| dom.tag(j) == "img")
 }
 
 /// Readability's conditional cleaning: inside the body, a container that is mostly links
@@ -701,11 +697,9 @@ pub fn is_junk_container(dom: &Dom, a: &Analysis, i: usize) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use scraper::Html;
 
     fn body_text(page: &str) -> String {
-        let html = Html::parse_document(page);
-        let dom = Dom::build(&html);
+        let dom = Dom::parse(page);
         let a = analyse(&dom);
         select_body(&dom, &a)
             .unwrap()
@@ -732,8 +726,7 @@ mod tests {
 
     #[test]
     fn boilerplate_words_are_whole_words() {
-        let html = Html::parse_document("<div class='header-ads'>x</div><div class='shadow readmore'>y</div><div id=comments>z</div>");
-        let dom = Dom::build(&html);
+        let dom = Dom::parse("<div class='header-ads'>x</div><div class='shadow readmore'>y</div><div id=comments>z</div>");
         let a = analyse(&dom);
         let removed: Vec<String> = (0..dom.len())
             .filter(|&i| a.removed[i] && dom.tag(i) == "div")
@@ -744,8 +737,7 @@ mod tests {
 
     #[test]
     fn no_text_means_no_body() {
-        let html = Html::parse_document("<body><nav><a href=/>Home</a></nav></body>");
-        let dom = Dom::build(&html);
+        let dom = Dom::parse("<body><nav><a href=/>Home</a></nav></body>");
         assert!(select_body(&dom, &analyse(&dom)).is_none());
     }
 
@@ -753,8 +745,7 @@ mod tests {
         "This is a sentence of the article, long enough to be scored as real text. ";
 
     fn removed_texts(page: &str) -> Vec<String> {
-        let html = Html::parse_document(page);
-        let dom = Dom::build(&html);
+        let dom = Dom::parse(page);
         let a = analyse(&dom);
         (0..dom.len())
             .filter(|&i| a.removed[i] && dom.parent(i).is_some_and(|p| !a.removed[p]))
@@ -832,8 +823,7 @@ mod tests {
             teaser(4),
             teaser(5)
         );
-        let html = Html::parse_document(&page);
-        let dom = Dom::build(&html);
+        let dom = Dom::parse(&page);
         let a = analyse(&dom);
         let roots = select_body(&dom, &a).unwrap();
         let kept: Vec<String> = roots.iter().map(|&r| dom.text(r)).collect();

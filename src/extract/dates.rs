@@ -337,6 +337,19 @@ fn primary_subtag(language: &str) -> String {
         .to_ascii_lowercase()
 }
 
+/// Compiles every date pattern now rather than on the first page that needs it.
+pub(crate) fn warm_up() {
+    LazyLock::force(&NUMERIC_DATE);
+    LazyLock::force(&NAMED_DATE);
+    LazyLock::force(&VIETNAMESE_DATE);
+    LazyLock::force(&CJK_DATE);
+    LazyLock::force(&THAI_DATE);
+    LazyLock::force(&RELATIVE);
+    LazyLock::force(&TIME);
+    LazyLock::force(&BARE_OFFSET);
+    LazyLock::force(&ZONE);
+}
+
 static NUMERIC_DATE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\b([0-9]{4})[-/.]([0-9]{1,2})[-/.]([0-9]{1,2})\b|\b([0-9]{1,2})[-/.]([0-9]{1,2})[-/.]([0-9]{4})\b")
         .expect("valid regex")

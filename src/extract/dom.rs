@@ -1,80 +1,201 @@
-//! A flat, pre-order view of the parsed document.
+//! A flat, pre-order view of the parsed document, built straight from the HTML parser.
 //!
 //! Every extraction pass walks the whole tree; indexing nodes in document order lets each
 //! pass be a loop over a slice instead of a recursion, so a page nested 100,000 levels deep
 //! cannot overflow the stack, and per-node facts live in plain vectors instead of maps.
 //! A node's subtree is the index range `i + 1 .. end`.
+//!
+//! The parser (html5ever) needs a tree it can rearrange while it works (misnested tags move
+//! nodes around), so [`Sink`] keeps a small linked arena; [`Dom::parse`] then lays it out in
+//! document order, with all text and attribute values in two strings. A general-purpose DOM
+//! (a node per allocation, a hash set of classes per element) costs several times the page's
+//! size; this layout costs a little more than the page's text plus 40 bytes a node.
 
-use ego_tree::iter::Edge;
-use scraper::node::Element;
-use scraper::{Html, Node};
+use std::borrow::Cow;
+use std::cell::{Ref, RefCell};
+use std::collections::HashMap;
 
-/// What a node is, borrowing from the parsed document.
-#[derive(Debug, Clone, Copy)]
+use html5ever::tendril::{StrTendril, TendrilSink};
+use html5ever::tree_builder::{ElementFlags, NodeOrText, QuirksMode, TreeSink};
+use html5ever::{Attribute, LocalName, ParseOpts, QualName};
+
+/// What a node is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NodeKind<'a> {
-    Element(&'a Element),
+    Element,
     Text(&'a str),
+    /// The document itself, comments, doctypes, template contents.
     Other,
 }
 
-#[derive(Debug, Clone, Copy)]
-pub struct DomNode<'a> {
-    pub kind: NodeKind<'a>,
-    pub parent: Option<usize>,
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Element,
+    Text,
+    Other,
+}
+
+/// Bytes of HTML handed to the parser at a time (see [`Dom::parse`]).
+const PARSE_PIECE: usize = 64 * 1024;
+
+/// Marks "no node" in the `u32` links, which keep the nodes small.
+const NONE: u32 = u32::MAX;
+
+#[derive(Debug)]
+struct DomNode {
+    parent: u32,
     /// One past the last node of this node's subtree.
-    pub end: usize,
-    /// The lower-case tag name, or "" for non-elements (read once: every pass asks).
-    tag: &'a str,
+    end: u32,
+    kind: Kind,
+    /// The lower-case tag name of an element.
+    tag: Option<LocalName>,
+    /// A text node's text in [`Dom::text`], or an element's attributes in [`Dom::attrs`].
+    span: (u32, u32),
     /// Where this element's lower-cased class and id sit in [`Dom::class_id_text`].
     class_id: (u32, u32),
 }
 
 /// The document as a vector of nodes in document order.
-pub struct Dom<'a> {
-    pub nodes: Vec<DomNode<'a>>,
+pub struct Dom {
+    nodes: Vec<DomNode>,
+    /// Every text node's text, back to back.
+    text: String,
+    /// Every element's attributes (name, span of the value in `attr_text`), element by element.
+    attrs: Vec<(LocalName, (u32, u32))>,
+    attr_text: String,
     /// Every element's class and id, lower-cased once, back to back.
     class_id_text: String,
 }
 
-impl<'a> Dom<'a> {
-    pub fn build(html: &'a Html) -> Dom<'a> {
-        let mut nodes: Vec<DomNode<'a>> = Vec::new();
-        let mut open: Vec<usize> = Vec::new();
-        let mut class_id_text = String::new();
-        let mut scratch = String::new();
-        for edge in html.tree.root().traverse() {
-            match edge {
-                Edge::Open(node) => {
-                    let (kind, tag, class_id) = match node.value() {
-                        Node::Element(el) => {
-                            let span = push_class_and_id(&mut class_id_text, &mut scratch, el);
-                            (NodeKind::Element(el), el.name(), span)
-                        }
-                        Node::Text(text) => (NodeKind::Text(text), "", (0, 0)),
-                        _ => (NodeKind::Other, "", (0, 0)),
-                    };
-                    open.push(nodes.len());
-                    nodes.push(DomNode {
-                        kind,
-                        parent: None,
-                        end: 0,
-                        tag,
-                        class_id,
-                    });
-                    let index = nodes.len() - 1;
-                    nodes[index].parent = open.len().checked_sub(2).map(|p| open[p]);
+impl Dom {
+    /// Parses `html` as a browser would (html5ever, scripting on, so `<noscript>` is raw
+    /// text). Pages over 4 GiB are cut at the limit: no page a feed links to is that big.
+    pub fn parse(html: &str) -> Dom {
+        let mut parser = html5ever::parse_document(Sink::default(), ParseOpts::default());
+        // Fed in pieces rather than as one string, so the parser never holds a copy of the
+        // whole page: its text nodes share the buffers of the pieces they came from.
+        let mut rest = cut_to_u32(html);
+        while !rest.is_empty() {
+            let mut at = rest.len().min(PARSE_PIECE);
+            while !rest.is_char_boundary(at) {
+                at -= 1;
+            }
+            let (piece, tail) = rest.split_at(at);
+            parser.process(StrTendril::from_slice(piece));
+            rest = tail;
+        }
+        Dom::lay_out(parser.finish())
+    }
+
+    /// Walks the parser's linked tree in document order, moving text and attributes into
+    /// the flat strings as it goes, so the two copies of the page never coexist in full.
+    fn lay_out(mut linked: Vec<Linked>) -> Dom {
+        let mut dom = Dom {
+            nodes: Vec::with_capacity(linked.len()),
+            text: String::new(),
+            attrs: Vec::new(),
+            attr_text: String::new(),
+            class_id_text: String::new(),
+        };
+        let mut open: Vec<u32> = Vec::new();
+        let mut at = ROOT;
+        'walk: loop {
+            let data = std::mem::replace(&mut linked[at as usize].data, Data::Other);
+            let index = dom.push(data, open.last().copied().unwrap_or(NONE));
+            let first = linked[at as usize].first;
+            if first != NONE {
+                open.push(index);
+                at = first;
+                continue;
+            }
+            dom.nodes[index as usize].end = dom.len_u32();
+            loop {
+                let next = linked[at as usize].next;
+                if next != NONE {
+                    at = next;
+                    continue 'walk;
                 }
-                Edge::Close(_) => {
-                    if let Some(index) = open.pop() {
-                        nodes[index].end = nodes.len();
-                    }
-                }
+                let Some(parent) = open.pop() else {
+                    break 'walk;
+                };
+                dom.nodes[parent as usize].end = dom.len_u32();
+                at = linked[at as usize].parent;
             }
         }
-        Dom {
-            nodes,
-            class_id_text,
+        dom
+    }
+
+    fn push(&mut self, data: Data, parent: u32) -> u32 {
+        let (kind, tag, span, class_id) = match data {
+            Data::Element(name, attrs) => {
+                let start = self.attrs.len();
+                for a in attrs {
+                    // Namespaced attributes (`xlink:href`) are never what a page declares.
+                    if a.name.prefix.is_none() && a.name.ns.is_empty() {
+                        let from = self.attr_text.len();
+                        self.attr_text.push_str(&a.value);
+                        self.attrs
+                            .push((a.name.local, (to_u32(from), self.attr_text.len_u32())));
+                    }
+                }
+                let span = (to_u32(start), to_u32(self.attrs.len()));
+                let class_id = self.push_class_and_id(span);
+                (Kind::Element, Some(name.local), span, class_id)
+            }
+            Data::Text(text) => {
+                let from = self.text.len();
+                self.text.push_str(&text);
+                (
+                    Kind::Text,
+                    None,
+                    (to_u32(from), self.text.len_u32()),
+                    (0, 0),
+                )
+            }
+            Data::Document | Data::Other => (Kind::Other, None, (0, 0), (0, 0)),
+        };
+        self.nodes.push(DomNode {
+            parent,
+            end: 0,
+            kind,
+            tag,
+            span,
+            class_id,
+        });
+        self.len_u32() - 1
+    }
+
+    /// Appends the element's `class` and ` id`, lower-cased as [`str::to_lowercase`] does,
+    /// to [`Dom::class_id_text`], and returns where they are.
+    fn push_class_and_id(&mut self, attrs: (u32, u32)) -> (u32, u32) {
+        let value = |name: &str| {
+            self.attrs[attrs.0 as usize..attrs.1 as usize]
+                .iter()
+                .find(|(n, _)| &**n == name)
+                .map(|&(_, (from, to))| &self.attr_text[from as usize..to as usize])
+        };
+        let (class, id) = (value("class"), value("id"));
+        if class.is_none() && id.is_none() {
+            return (0, 0);
         }
+        let joined = match (class, id) {
+            (Some(c), Some(i)) => Cow::Owned(format!("{c} {i}")),
+            (Some(c), None) => Cow::Borrowed(c),
+            (None, Some(i)) => Cow::Owned(format!(" {i}")),
+            (None, None) => Cow::Borrowed(""),
+        };
+        let lowered = if joined.is_ascii() {
+            Cow::Owned(joined.to_ascii_lowercase())
+        } else {
+            Cow::Owned(joined.to_lowercase())
+        };
+        let start = self.class_id_text.len();
+        self.class_id_text.push_str(&lowered);
+        (to_u32(start), self.class_id_text.len_u32())
+    }
+
+    fn len_u32(&self) -> u32 {
+        to_u32(self.nodes.len())
     }
 
     pub fn len(&self) -> usize {
@@ -85,58 +206,79 @@ impl<'a> Dom<'a> {
         self.nodes.is_empty()
     }
 
-    pub fn element(&self, i: usize) -> Option<&'a Element> {
-        match self.nodes[i].kind {
-            NodeKind::Element(el) => Some(el),
-            _ => None,
+    pub fn kind(&self, i: usize) -> NodeKind<'_> {
+        let n = &self.nodes[i];
+        match n.kind {
+            Kind::Element => NodeKind::Element,
+            Kind::Text => NodeKind::Text(&self.text[n.span.0 as usize..n.span.1 as usize]),
+            Kind::Other => NodeKind::Other,
         }
     }
 
-    /// The lower-case tag name, or "" for non-elements.
-    pub fn tag(&self, i: usize) -> &'a str {
-        self.nodes[i].tag
+    pub fn is_element(&self, i: usize) -> bool {
+        self.nodes[i].kind == Kind::Element
     }
 
-    pub fn attr(&self, i: usize, name: &str) -> Option<&'a str> {
-        self.element(i).and_then(|el| attr(el, name))
+    /// The lower-case tag name, or "" for non-elements.
+    pub fn tag(&self, i: usize) -> &str {
+        self.nodes[i].tag.as_deref().unwrap_or("")
+    }
+
+    /// An attribute by name (names are lower case, as the parser leaves them).
+    pub fn attr(&self, i: usize, name: &str) -> Option<&str> {
+        let n = &self.nodes[i];
+        if n.kind != Kind::Element {
+            return None;
+        }
+        self.attrs[n.span.0 as usize..n.span.1 as usize]
+            .iter()
+            .find(|(n, _)| &**n == name)
+            .map(|&(_, (from, to))| &self.attr_text[from as usize..to as usize])
+    }
+
+    /// The element's classes, as written.
+    pub fn classes(&self, i: usize) -> impl Iterator<Item = &str> {
+        self.attr(i, "class").unwrap_or("").split_ascii_whitespace()
     }
 
     pub fn parent(&self, i: usize) -> Option<usize> {
-        self.nodes[i].parent
+        let p = self.nodes[i].parent;
+        (p != NONE).then_some(p as usize)
+    }
+
+    /// One past the last node of `i`'s subtree.
+    pub fn end(&self, i: usize) -> usize {
+        self.nodes[i].end as usize
     }
 
     /// Direct children, in order.
     pub fn children(&self, i: usize) -> impl Iterator<Item = usize> + '_ {
-        let end = self.nodes[i].end;
+        let end = self.end(i);
         let mut next = i + 1;
         std::iter::from_fn(move || {
             if next >= end {
                 return None;
             }
             let current = next;
-            next = self.nodes[current].end;
+            next = self.end(current);
             Some(current)
         })
     }
 
     /// Element indices with this tag, in document order.
     pub fn elements_named<'s>(&'s self, tag: &'s str) -> impl Iterator<Item = usize> + 's {
-        self.nodes
-            .iter()
-            .enumerate()
-            .filter(move |(_, n)| n.tag == tag)
-            .map(|(i, _)| i)
+        (0..self.nodes.len()).filter(move |&i| self.tag(i) == tag)
     }
 
     /// The text of a subtree with white space collapsed, skipping `<script>` and `<style>`.
     pub fn text(&self, i: usize) -> String {
         let mut out = String::new();
         let mut j = i;
-        let end = self.nodes[i].end;
+        let end = self.end(i);
         while j < end {
-            match self.nodes[j].kind {
-                NodeKind::Element(_) if is_unread(self.nodes[j].tag) => {
-                    j = self.nodes[j].end;
+            match self.kind(j) {
+                NodeKind::Element if is_unread(self.tag(j)) => {
+                    j = self.end(j);
                     continue;
                 }
                 NodeKind::Text(t) => push_collapsed(&mut out, t),
@@ -158,11 +300,11 @@ impl<'a> Dom<'a> {
     pub fn comma_count(&self, i: usize) -> usize {
         let mut count = 0;
         let mut j = i;
-        let end = self.nodes[i].end;
+        let end = self.end(i);
         while j < end {
-            match self.nodes[j].kind {
-                NodeKind::Element(_) if is_unread(self.nodes[j].tag) => {
-                    j = self.nodes[j].end;
+            match self.kind(j) {
+                NodeKind::Element if is_unread(self.tag(j)) => {
+                    j = self.end(j);
                     continue;
                 }
                 NodeKind::Text(t) => count += comma_count(t),
@@ -171,6 +313,307 @@ impl<'a> Dom<'a> {
             j += 1;
         }
         count
+    }
+}
+
+trait LenU32 {
+    fn len_u32(&self) -> u32;
+}
+
+impl LenU32 for String {
+    fn len_u32(&self) -> u32 {
+        to_u32(self.len())
+    }
+}
+
+/// Every offset in a [`Dom`] is a `u32`; [`cut_to_u32`] keeps the input, and so every count
+/// and offset taken from it, below that.
+fn to_u32(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX - 1)
+}
+
+/// `html` cut at a character boundary below 4 GiB.
+fn cut_to_u32(html: &str) -> &str {
+    const LIMIT: usize = (u32::MAX / 2) as usize;
+    if html.len() <= LIMIT {
+        return html;
+    }
+    let mut end = LIMIT;
+    while !html.is_char_boundary(end) {
+        end -= 1;
+    }
+    &html[..end]
+}
+
+/// The document node's place in the parser's arena.
+const ROOT: u32 = 0;
+
+/// A node of the tree while the parser builds it: links that the parser may rearrange.
+#[derive(Debug)]
+struct Linked {
+    parent: u32,
+    first: u32,
+    last: u32,
+    prev: u32,
+    next: u32,
+    data: Data,
+}
+
+#[derive(Debug)]
+enum Data {
+    Document,
+    Element(QualName, Vec<Attribute>),
+    Text(StrTendril),
+    Other,
+}
+
+/// The tree the parser writes into: an arena of [`Linked`] nodes addressed by index.
+struct Sink {
+    arena: RefCell<Arena>,
+    /// Each `<template>`'s contents node.
+    templates: RefCell<HashMap<u32, u32>>,
+}
+
+struct Arena {
+    nodes: Vec<Linked>,
+    /// What [`TreeSink::elem_name`] answers for a node that is not an element (the parser
+    /// never asks, but the answer must not be a panic).
+    no_name: QualName,
+}
+
+impl Default for Sink {
+    fn default() -> Self {
+        Sink {
+            arena: RefCell::new(Arena {
+                nodes: vec![Linked::new(Data::Document)],
+                no_name: QualName::new(None, html5ever::ns!(), html5ever::local_name!("")),
+            }),
+            templates: RefCell::new(HashMap::new()),
+        }
+    }
+}
+
+impl Linked {
+    fn new(data: Data) -> Self {
+        Linked {
+            parent: NONE,
+            first: NONE,
+            last: NONE,
+            prev: NONE,
+            next: NONE,
+            data,
+        }
+    }
+}
+
+impl Sink {
+    fn create(&self, data: Data) -> u32 {
+        let nodes = &mut self.arena.borrow_mut().nodes;
+        nodes.push(Linked::new(data));
+        to_u32(nodes.len() - 1)
+    }
+
+    fn detach(nodes: &mut [Linked], node: u32) {
+        let n = &nodes[node as usize];
+        let (parent, prev, next) = (n.parent, n.prev, n.next);
+        if parent == NONE {
+            return;
+        }
+        if prev != NONE {
+            nodes[prev as usize].next = next;
+        } else {
+            nodes[parent as usize].first = next;
+        }
+        if next != NONE {
+            nodes[next as usize].prev = prev;
+        } else {
+            nodes[parent as usize].last = prev;
+        }
+        let n = &mut nodes[node as usize];
+        n.parent = NONE;
+        n.prev = NONE;
+        n.next = NONE;
+    }
+
+    fn append_child(nodes: &mut [Linked], parent: u32, child: u32) {
+        Sink::detach(nodes, child);
+        let last = nodes[parent as usize].last;
+        if last != NONE {
+            nodes[last as usize].next = child;
+        } else {
+            nodes[parent as usize].first = child;
+        }
+        nodes[parent as usize].last = child;
+        let c = &mut nodes[child as usize];
+        c.parent = parent;
+        c.prev = last;
+    }
+
+    fn insert_before(nodes: &mut [Linked], sibling: u32, child: u32) {
+        Sink::detach(nodes, child);
+        let (parent, prev) = (nodes[sibling as usize].parent, nodes[sibling as usize].prev);
+        if prev != NONE {
+            nodes[prev as usize].next = child;
+        } else {
+            nodes[parent as usize].first = child;
+        }
+        nodes[sibling as usize].prev = child;
+        let c = &mut nodes[child as usize];
+        c.parent = parent;
+        c.prev = prev;
+        c.next = sibling;
+    }
+
+    /// Adds `text` to the text node `node`, if it is one.
+    fn merge_text(nodes: &mut [Linked], node: u32, text: &StrTendril) -> bool {
+        if node == NONE {
+            return false;
+        }
+        match &mut nodes[node as usize].data {
+            Data::Text(t) => {
+                t.push_tendril(text);
+                true
+            }
+            _ => false,
+        }
+    }
+}
+
+impl TreeSink for Sink {
+    type Handle = u32;
+    type Output = Vec<Linked>;
+    type ElemName<'a> = Ref<'a, QualName>;
+
+    fn finish(self) -> Vec<Linked> {
+        self.arena.into_inner().nodes
+    }
+
+    fn parse_error(&self, _msg: Cow<'static, str>) {}
+
+    fn get_document(&self) -> u32 {
+        ROOT
+    }
+
+    fn elem_name<'a>(&'a self, target: &'a u32) -> Ref<'a, QualName> {
+        Ref::map(self.arena.borrow(), |arena| {
+            match arena.nodes.get(*target as usize).map(|n| &n.data) {
+                Some(Data::Element(name, _)) => name,
+                _ => &arena.no_name,
+            }
+        })
+    }
+
+    fn create_element(&self, name: QualName, attrs: Vec<Attribute>, flags: ElementFlags) -> u32 {
+        let element = self.create(Data::Element(name, attrs));
+        if flags.template {
+            let contents = self.create(Data::Other);
+            Sink::append_child(&mut self.arena.borrow_mut().nodes, element, contents);
+            self.templates.borrow_mut().insert(element, contents);
+        }
+        element
+    }
+
+    fn create_comment(&self, _text: StrTendril) -> u32 {
+        self.create(Data::Other)
+    }
+
+    fn create_pi(&self, _target: StrTendril, _data: StrTendril) -> u32 {
+        self.create(Data::Other)
+    }
+
+    fn append(&self, parent: &u32, child: NodeOrText<u32>) {
+        match child {
+            NodeOrText::AppendNode(node) => {
+                Sink::append_child(&mut self.arena.borrow_mut().nodes, *parent, node);
+            }
+            NodeOrText::AppendText(text) => {
+                let last = self.arena.borrow().nodes[*parent as usize].last;
+                if !Sink::merge_text(&mut self.arena.borrow_mut().nodes, last, &text) {
+                    let node = self.create(Data::Text(text));
+                    Sink::append_child(&mut self.arena.borrow_mut().nodes, *parent, node);
+                }
+            }
+        }
+    }
+
+    fn append_based_on_parent_node(&self, element: &u32, prev: &u32, child: NodeOrText<u32>) {
+        if self.arena.borrow().nodes[*element as usize].parent != NONE {
+            self.append_before_sibling(element, child);
+        } else {
+            self.append(prev, child);
+        }
+    }
+
+    fn append_doctype_to_document(
+        &self,
+        _name: StrTendril,
+        _public: StrTendril,
+        _system: StrTendril,
+    ) {
+        let doctype = self.create(Data::Other);
+        Sink::append_child(&mut self.arena.borrow_mut().nodes, ROOT, doctype);
+    }
+
+    fn get_template_contents(&self, target: &u32) -> u32 {
+        self.templates
+            .borrow()
+            .get(target)
+            .copied()
+            .unwrap_or(*target)
+    }
+
+    fn same_node(&self, x: &u32, y: &u32) -> bool {
+        x == y
+    }
+
+    fn set_quirks_mode(&self, _mode: QuirksMode) {}
+
+    fn append_before_sibling(&self, sibling: &u32, new_node: NodeOrText<u32>) {
+        let sibling = *sibling;
+        let node = match new_node {
+            NodeOrText::AppendNode(node) => {
+                Sink::detach(&mut self.arena.borrow_mut().nodes, node);
+                node
+            }
+            NodeOrText::AppendText(text) => {
+                let prev = self.arena.borrow().nodes[sibling as usize].prev;
+                if self.arena.borrow().nodes[sibling as usize].parent == NONE
+                    || Sink::merge_text(&mut self.arena.borrow_mut().nodes, prev, &text)
+                {
+                    return;
+                }
+                self.create(Data::Text(text))
+            }
+        };
+        if self.arena.borrow().nodes[sibling as usize].parent != NONE {
+            Sink::insert_before(&mut self.arena.borrow_mut().nodes, sibling, node);
+        }
+    }
+
+    fn add_attrs_if_missing(&self, target: &u32, attrs: Vec<Attribute>) {
+        if let Data::Element(_, existing) =
+            &mut self.arena.borrow_mut().nodes[*target as usize].data
+        {
+            for a in attrs {
+                if !existing.iter().any(|e| e.name == a.name) {
+                    existing.push(a);
+                }
+            }
+        }
+    }
+
+    fn remove_from_parent(&self, target: &u32) {
+        Sink::detach(&mut self.arena.borrow_mut().nodes, *target);
+    }
+
+    fn reparent_children(&self, node: &u32, new_parent: &u32) {
+        let nodes = &mut self.arena.borrow_mut().nodes;
+        let mut child = nodes[*node as usize].first;
+        while child != NONE {
+            let next = nodes[child as usize].next;
+            Sink::append_child(nodes, *new_parent, child);
+            child = next;
+        }
     }
 }
 
@@ -184,44 +627,6 @@ pub fn comma_count(text: &str) -> usize {
     text.chars()
         .filter(|c| matches!(c, ',' | '，' | '、' | '،'))
         .count()
-}
-
-/// An attribute by name, as `scraper`'s `Element::attr` finds it (no namespace, no prefix),
-/// but without interning `name` as an atom on every call.
-fn attr<'a>(el: &'a Element, name: &str) -> Option<&'a str> {
-    el.attrs
-        .iter()
-        .find(|(q, _)| q.prefix.is_none() && q.ns.is_empty() && &*q.local == name)
-        .map(|(_, v)| &**v)
-}
-
-/// Appends the element's `class` and ` id`, lower-cased as [`str::to_lowercase`] does, to
-/// `out`, and returns where they are.
-fn push_class_and_id(out: &mut String, scratch: &mut String, el: &Element) -> (u32, u32) {
-    let class = attr(el, "class");
-    let id = attr(el, "id");
-    if class.is_none() && id.is_none() {
-        return (0, 0);
-    }
-    scratch.clear();
-    if let Some(c) = class {
-        scratch.push_str(c);
-    }
-    if let Some(id) = id {
-        scratch.push(' ');
-        scratch.push_str(id);
-    }
-    let start = out.len();
-    if scratch.is_ascii() {
-        out.extend(scratch.chars().map(|c| c.to_ascii_lowercase()));
-    } else {
-        out.push_str(&scratch.to_lowercase());
-    }
-    (to_u32(start), to_u32(out.len()))
-}
-
-fn to_u32(n: usize) -> u32 {
-    u32::try_from(n).expect("class and id text under 4 GiB")
 }
 
 /// Appends `text` to `out`, turning every run of white space into one space and dropping
@@ -252,8 +657,7 @@ mod tests {
 
     #[test]
     fn subtrees_are_contiguous_ranges() {
-        let html = Html::parse_document("<div id=a><p>x <b>y</b></p><p>z</p></div>");
-        let dom = Dom::build(&html);
+        let dom = Dom::parse("<div id=a><p>x <b>y</b></p><p>z</p></div>");
         let div = dom.elements_named("div").next().unwrap();
         let ps: Vec<usize> = dom.children(div).collect();
         assert_eq!(ps.len(), 2);
@@ -266,8 +670,7 @@ mod tests {
     fn deep_nesting_does_not_recurse() {
         let depth = 10_000;
         let page = format!("{}text{}", "<div>".repeat(depth), "</div>".repeat(depth));
-        let html = Html::parse_document(&page);
-        let dom = Dom::build(&html);
+        let dom = Dom::parse(&page);
         assert!(dom.len() > depth);
         assert_eq!(dom.text(0), "text");
     }

@@ -267,7 +267,7 @@ fn json_ld_article(dom: &Dom) -> Option<LdArticle> {
         }
         let text: String = dom
             .children(i)
-            .filter_map(|c| match dom.nodes[c].kind {
+            .filter_map(|c| match dom.kind(c) {
                 super::dom::NodeKind::Text(t) => Some(t),
                 _ => None,
             })
@@ -472,7 +472,7 @@ const BYLINE_CLASS_WORDS: [&str; 10] = [
 /// wrapper's "Posted by" text.
 fn byline_markup(dom: &Dom) -> Vec<String> {
     let marked = |i: usize| {
-        if dom.element(i).is_none() {
+        if !dom.is_element(i) {
             return false;
         }
         dom.attr(i, "rel")
@@ -491,7 +491,7 @@ fn byline_markup(dom: &Dom) -> Vec<String> {
         }
         // A marked wrapper ("firma", "c-signature") around the marked name and a place or
         // date: the inner one is read instead.
-        if (i + 1..dom.nodes[i].end).any(|j| marked(j) && !dom.text(j).is_empty()) {
+        if (i + 1..dom.end(i)).any(|j| marked(j) && !dom.text(j).is_empty()) {
             continue;
         }
         let inner = name_elements(dom, i);
@@ -520,20 +520,20 @@ fn byline_markup(dom: &Dom) -> Vec<String> {
 fn name_elements(dom: &Dom, i: usize) -> Vec<usize> {
     let mut out = Vec::new();
     let mut j = i + 1;
-    let end = dom.nodes[i].end;
+    let end = dom.end(i);
     while j < end {
-        let Some(el) = dom.element(j) else {
+        if !dom.is_element(j) {
             j += 1;
             continue;
-        };
-        let is_name = el.attr("itemprop") == Some("name")
-            || el.classes().any(|c| c == "fn")
-            || el
-                .attr("rel")
+        }
+        let is_name = dom.attr(j, "itemprop") == Some("name")
+            || dom.classes(j).any(|c| c == "fn")
+            || dom
+                .attr(j, "rel")
                 .is_some_and(|r| r.split_whitespace().any(|t| t == "author"));
         if is_name && !dom.text(j).is_empty() {
             out.push(j);
-            j = dom.nodes[j].end;
+            j = dom.end(j);
         } else {
             j += 1;
         }
@@ -586,11 +586,11 @@ pub fn byline_near(dom: &Dom, headline: usize) -> Vec<String> {
                 dom.tag(i),
                 "script" | "style" | "h1" | "h2" | "a" | "li" | "ul"
             )
-            || dom.nodes[i].end - i > 20
+            || dom.end(i) - i > 20
         {
             continue;
         }
-        let links = (i..dom.nodes[i].end).filter(|&j| dom.tag(j) == "a").count();
+        let links = (i..dom.end(i)).filter(|&j| dom.tag(j) == "a").count();
         let text = dom.text(i);
         let chars = text.chars().count();
         if links <= 2 && (3..=120).contains(&chars) {
@@ -601,7 +601,7 @@ pub fn byline_near(dom: &Dom, headline: usize) -> Vec<String> {
     let nested = |i: usize| {
         candidates
             .iter()
-            .any(|&(j, ref t)| j > i && j < dom.nodes[i].end && opens_with_byline_word(t))
+            .any(|&(j, ref t)| j > i && j < dom.end(i) && opens_with_byline_word(t))
     };
     for (i, text) in &candidates {
         if opens_with_byline_word(text) && !nested(*i) {
@@ -913,10 +913,9 @@ pub fn title_case_if_shouting(name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use scraper::Html;
 
     fn declared(html: &str) -> Declared {
-        read(&Dom::build(&Html::parse_document(html)))
+        read(&Dom::parse(html))
     }
 
     #[test]
@@ -1005,8 +1004,7 @@ mod tests {
     #[test]
     fn bylines_near_the_headline() {
         let names = |html: &str| {
-            let doc = Html::parse_document(html);
-            let dom = Dom::build(&doc);
+            let dom = Dom::parse(html);
             let h = dom.elements_named("h1").next().unwrap();
             byline_near(&dom, h)
         };
@@ -1044,15 +1042,14 @@ mod tests {
 
     #[test]
     fn json_ld_in_a_graph_wins_over_open_graph() {
-        let html = Html::parse_document(
+        let d = read(&Dom::parse(
             r#"<html lang="en"><head>
             <meta property="og:title" content="Title | Site">
             <script type="application/ld+json">{"@graph":[{"@type":"WebSite","name":"Site"},
               {"@type":["NewsArticle"],"headline":"Title","author":[{"@type":"Person","name":"A B"},{"name":"C D"}],
                "datePublished":"2024-01-02T03:04:05Z","image":{"@type":"ImageObject","url":"https://e.org/i.jpg"},
                "publisher":{"name":"Site"},"keywords":"x, y"}]}</script></head><body></body></html>"#,
-        );
-        let d = read(&Dom::build(&html));
+        ));
         assert_eq!(d.title.as_deref(), Some("Title"));
         assert_eq!(d.authors, ["A B", "C D"]);
         assert_eq!(d.published.as_deref(), Some("2024-01-02T03:04:05Z"));
@@ -1064,12 +1061,11 @@ mod tests {
 
     #[test]
     fn broken_json_ld_falls_back_to_meta() {
-        let html = Html::parse_document(
+        let d = read(&Dom::parse(
             r#"<head><script type="application/ld+json">{"@type": "NewsArticle",</script>
             <meta name="author" content="By Jane Doe"><meta property="article:published_time" content="2024-01-02">
             <link rel="canonical" href="/a"></head>"#,
-        );
-        let d = read(&Dom::build(&html));
+        ));
         assert_eq!(d.authors, ["Jane Doe"]);
         assert_eq!(d.published.as_deref(), Some("2024-01-02"));
         assert_eq!(d.canonical.as_deref(), Some("/a"));

@@ -110,6 +110,14 @@ static AD_PLACEHOLDER: LazyLock<Regex> = LazyLock::new(|| {
         .expect("valid regex")
 });
 
+/// Compiles the placeholder pattern now rather than on the first page that needs it.
+pub(crate) fn warm_up() {
+    LazyLock::force(&AD_PLACEHOLDER);
+}
+
+/// Raw HTML handed to the sanitiser at a time (see [`render`]).
+const SANITISE_PIECE: usize = 256 * 1024;
+
 pub fn render(dom: &Dom, a: &Analysis, roots: &[usize], base: &Url, title: &str) -> Body {
     let mut w = Writer {
         dom,
@@ -134,9 +142,18 @@ pub fn render(dom: &Dom, a: &Analysis, roots: &[usize], base: &Url, title: &str)
             marks_at: usize,
         },
     }
+    // Sanitised output so far: the raw HTML is handed to the sanitiser in pieces, between
+    // top-level elements, so a huge article never has a whole second tree built for it.
+    let mut clean = String::new();
+    // Output elements open on the stack: a piece may end only where this is zero.
+    let mut open_output = 0usize;
     for &root in roots {
         let mut stack = vec![Step::Enter(root)];
         while let Some(step) = stack.pop() {
+            if open_output == 0 && w.html.len() >= SANITISE_PIECE {
+                clean.push_str(&sanitise(&w.html));
+                w.html.clear();
+            }
             match step {
                 Step::Leave {
                     tag,
@@ -144,6 +161,7 @@ pub fn render(dom: &Dom, a: &Analysis, roots: &[usize], base: &Url, title: &str)
                     open_at,
                     marks_at,
                 } => {
+                    open_output -= usize::from(!tag.is_empty());
                     w.leave(tag, open_at, marks_at);
                     if source_block {
                         w.break_block();
@@ -153,10 +171,10 @@ pub fn render(dom: &Dom, a: &Analysis, roots: &[usize], base: &Url, title: &str)
                     if a.removed[i] {
                         continue;
                     }
-                    match dom.nodes[i].kind {
+                    match dom.kind(i) {
                         NodeKind::Text(t) => w.text(t),
                         NodeKind::Other => {}
-                        NodeKind::Element(_) => {
+                        NodeKind::Element => {
                             if skip_element(dom, a, i, title) {
                                 continue;
                             }
@@ -172,6 +190,7 @@ pub fn render(dom: &Dom, a: &Analysis, roots: &[usize], base: &Url, title: &str)
                             } else if is_block(dom.tag(i)) {
                                 w.break_block();
                             }
+                            open_output += usize::from(tag.is_some());
                             stack.push(Step::Leave {
                                 tag: tag.unwrap_or(""),
                                 source_block: is_block(dom.tag(i)),
@@ -187,8 +206,9 @@ pub fn render(dom: &Dom, a: &Analysis, roots: &[usize], base: &Url, title: &str)
         }
     }
     w.break_block();
+    clean.push_str(&sanitise(&w.html));
     Body {
-        html: sanitise(&w.html),
+        html: clean,
         blocks: w.blocks,
         prose: w.prose,
         first_image: w.first_image,
@@ -264,8 +284,8 @@ fn inside_paragraph(dom: &Dom, i: usize) -> bool {
     false
 }
 
-struct Writer<'d, 'a> {
-    dom: &'d Dom<'a>,
+struct Writer<'d> {
+    dom: &'d Dom,
     base: &'d Url,
     html: String,
     blocks: Vec<String>,
@@ -283,7 +303,7 @@ struct Writer<'d, 'a> {
     first_image: Option<Url>,
 }
 
-impl Writer<'_, '_> {
+impl Writer<'_> {
     /// Writes the start tag; `false` when the element is dropped whole (an image without a
     /// usable source).
     fn open(&mut self, tag: &'static str, i: usize) -> bool {
@@ -452,7 +472,7 @@ impl Writer<'_, '_> {
 }
 
 /// The real source of an image, looking past lazy-loading placeholders.
-fn image_source<'a>(dom: &Dom<'a>, i: usize) -> Option<&'a str> {
+fn image_source(dom: &Dom, i: usize) -> Option<&str> {
     let src = dom.attr(i, "src").map(str::trim).filter(|s| !s.is_empty());
     let placeholder = src.is_none_or(|s| {
         s.starts_with("data:") || s.contains("blank.") || s.contains("placeholder")
@@ -533,11 +553,9 @@ fn sanitise(html: &str) -> String {
 mod tests {
     use super::*;
     use crate::extract::content::analyse;
-    use scraper::Html;
 
     fn render_all(page: &str) -> Body {
-        let html = Html::parse_document(page);
-        let dom = Dom::build(&html);
+        let dom = Dom::parse(page);
         let a = analyse(&dom);
         let body = dom.elements_named("body").next().unwrap();
         render(

@@ -131,8 +131,7 @@ const FURNITURE_WORDS: [&str; 26] = [
 
 /// The article links of an index page, in page order, each once.
 pub fn discover(html: &str, page_url: &Url) -> Vec<Candidate> {
-    let document = Html::parse_document(html);
-    let dom = Dom::build(&document);
+    let dom = Dom::parse(&crate::extract::nesting::limit_depth(html));
     let base = base_of(&dom, page_url);
     let page_clean = clean_link(page_url);
     // First every same-site link with its own evidence, then the evidence of repetition.
@@ -258,7 +257,7 @@ fn link_text(dom: &Dom, a: usize) -> String {
     if !text.is_empty() {
         return text;
     }
-    let img_alt = (a..dom.nodes[a].end)
+    let img_alt = (a..dom.end(a))
         .filter(|&j| dom.tag(j) == "img")
         .find_map(|j| dom.attr(j, "alt"))
         .map(str::trim)
@@ -417,7 +416,7 @@ fn context_score(dom: &Dom, a: usize) -> f64 {
 }
 
 fn has_heading_ancestor_or_self(dom: &Dom, i: usize) -> bool {
-    (i..dom.nodes[i].end).any(|j| matches!(dom.tag(j), "h1" | "h2" | "h3"))
+    (i..dom.end(i)).any(|j| matches!(dom.tag(j), "h1" | "h2" | "h3"))
 }
 
 /// A candidate with what its teaser box says: the headline, a summary, a date, an image.
@@ -429,7 +428,7 @@ fn candidate_from_links(dom: &Dom, base: &Url, url: Url, links: &[usize]) -> Can
         .max_by_key(|t| t.chars().count());
     let card = teaser_box(dom, base, links[0], &url);
     let summary = card.and_then(|c| {
-        (c..dom.nodes[c].end)
+        (c..dom.end(c))
             .filter(|&j| matches!(dom.tag(j), "p" | "div" | "span") && !inside_link(dom, j))
             .map(|j| dom.text(j))
             .filter(|t| t.split_whitespace().count() >= 6 && Some(t) != title.as_ref())
@@ -437,7 +436,7 @@ fn candidate_from_links(dom: &Dom, base: &Url, url: Url, links: &[usize]) -> Can
     });
     let published = card.and_then(|c| date_in(dom, c));
     let image = card.and_then(|c| {
-        (c..dom.nodes[c].end)
+        (c..dom.end(c))
             .filter(|&j| dom.tag(j) == "img")
             .find_map(|j| dom.attr(j, "data-src").or_else(|| dom.attr(j, "src")))
             .and_then(|s| absolute(base, s))
@@ -471,7 +470,7 @@ fn teaser_box(dom: &Dom, base: &Url, a: usize, url: &Url) -> Option<usize> {
         if matches!(dom.tag(i), "body" | "html" | "main") {
             break;
         }
-        let other_link = (i..dom.nodes[i].end).any(|j| {
+        let other_link = (i..dom.end(i)).any(|j| {
             dom.tag(j) == "a"
                 && dom
                     .attr(j, "href")
@@ -489,7 +488,7 @@ fn teaser_box(dom: &Dom, base: &Url, a: usize, url: &Url) -> Option<usize> {
 
 fn date_in(dom: &Dom, i: usize) -> Option<DateTime<FixedOffset>> {
     let zone = dates::utc();
-    for j in i..dom.nodes[i].end {
+    for j in i..dom.end(i) {
         if dom.tag(j) == "time" {
             if let Some(d) = dom
                 .attr(j, "datetime")
@@ -499,7 +498,7 @@ fn date_in(dom: &Dom, i: usize) -> Option<DateTime<FixedOffset>> {
             }
         }
     }
-    let texts = (i..dom.nodes[i].end).filter_map(|j| match dom.nodes[j].kind {
+    let texts = (i..dom.end(i)).filter_map(|j| match dom.kind(j) {
         NodeKind::Text(t) if t.chars().any(|c| c.is_ascii_digit()) => Some(t),
         _ => None,
     });
