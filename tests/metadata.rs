@@ -30,9 +30,23 @@ use url::Url;
 
 /// Where every field should get to.
 const GOAL: f64 = 0.9;
-/// Share of pages on which each field must be right today (the same order as [`FIELDS`]).
+/// Share of the development pages on which each field must be right today (the same order
+/// as [`FIELDS`]). These are the pages the rules were written against.
 const FLOORS: [f64; 7] = [1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0];
-/// The fixture set must stay broad: this many pages at least, in this many languages.
+/// The same for the held-out pages (`tests/fixtures/metadata-heldout`), written by someone
+/// who had not seen the extractor: the honest measure of how the rules carry to new sites.
+/// Never tune the extractor to these pages; raise a floor only after a general change.
+/// First measured blind (24 pages): 22, 18, 17, 19, 24, 22 and 23 right.
+const HELDOUT_FLOORS: [f64; 7] = [
+    22.0 / 24.0,
+    18.0 / 24.0,
+    17.0 / 24.0,
+    19.0 / 24.0,
+    24.0 / 24.0,
+    22.0 / 24.0,
+    23.0 / 24.0,
+];
+/// The development set must stay broad: this many pages at least, in this many languages.
 const MIN_PAGES: usize = 40;
 const MIN_LANGUAGES: usize = 8;
 
@@ -46,8 +60,8 @@ const FIELDS: [&str; 7] = [
     "language",
 ];
 
-fn fixtures_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/metadata")
+fn fixtures_dir(set: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(set)
 }
 
 fn fetched_at() -> DateTime<Utc> {
@@ -227,7 +241,18 @@ fn compare(field: &str, want: &Expected, got: &Article) -> Option<(String, Strin
 
 #[test]
 fn metadata_accuracy_on_real_world_pages() {
-    let dir = fixtures_dir();
+    check_set("metadata", FLOORS, MIN_PAGES, MIN_LANGUAGES);
+}
+
+#[test]
+fn metadata_accuracy_on_held_out_pages() {
+    check_set("metadata-heldout", HELDOUT_FLOORS, 20, 8);
+}
+
+/// Extracts every page of one fixture set, prints the per-field table and every mismatch,
+/// and fails when a field is below its floor or the set is too narrow.
+fn check_set(set: &str, floors: [f64; 7], min_pages: usize, min_languages: usize) {
+    let dir = fixtures_dir(set);
     let mut pages: Vec<PathBuf> = fs::read_dir(&dir)
         .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
         .map(|e| e.expect("directory entry").path())
@@ -287,7 +312,7 @@ fn metadata_accuracy_on_real_world_pages() {
     let mut report = String::new();
     let _ = writeln!(
         report,
-        "\nMetadata accuracy: {total} pages, {} languages ({}), fetched_at {}\n",
+        "\nMetadata accuracy ({set}): {total} pages, {} languages ({}), fetched_at {}\n",
         languages.len(),
         languages.iter().cloned().collect::<Vec<_>>().join(", "),
         fetched_at().to_rfc3339()
@@ -305,11 +330,11 @@ fn metadata_accuracy_on_real_world_pages() {
         } else {
             correct[n] as f64 / total as f64
         };
-        if share + 1e-9 < FLOORS[n] {
+        if share + 1e-9 < floors[n] {
             failing.push(format!(
                 "{field} {:.1}% (floor {:.0}%)",
                 share * 100.0,
-                FLOORS[n] * 100.0
+                floors[n] * 100.0
             ));
         }
         let instant = if matches!(*field, "published" | "updated") {
@@ -342,12 +367,12 @@ fn metadata_accuracy_on_real_world_pages() {
     println!("{report}");
 
     assert!(
-        total >= MIN_PAGES,
+        total >= min_pages,
         "only {total} fixture pages in {}",
         dir.display()
     );
     assert!(
-        languages.len() >= MIN_LANGUAGES,
+        languages.len() >= min_languages,
         "fixtures cover only {} languages",
         languages.len()
     );
@@ -371,18 +396,20 @@ fn metadata_accuracy_on_real_world_pages() {
 
 /// Prints everything the extractor returns for one fixture, to see why a field is wrong:
 /// `FIXTURE=16-id-blogger-classic-h1-blogname cargo test --test metadata dump -- --ignored --nocapture`
+/// (the page is looked for in the development set, then in the held-out set).
 #[test]
 #[ignore = "a debugging aid: set FIXTURE to a page's name"]
 fn dump() {
     let Ok(stem) = std::env::var("FIXTURE") else {
-        println!(
-            "set FIXTURE to the name of a page in {}",
-            fixtures_dir().display()
-        );
+        println!("set FIXTURE to the name of a fixture page");
         return;
     };
     let stem = stem.trim_end_matches(".html");
-    let dir = fixtures_dir();
+    let dir = ["metadata", "metadata-heldout"]
+        .map(fixtures_dir)
+        .into_iter()
+        .find(|d| d.join(format!("{stem}.html")).exists())
+        .expect("FIXTURE names a page of tests/fixtures/metadata or metadata-heldout");
     let want = read_expected(&dir.join(format!("{stem}.expected.json")));
     let html = fs::read_to_string(dir.join(format!("{stem}.html"))).expect("fixture page");
     match extract(&html, &want.url, fetched_at()) {
