@@ -61,7 +61,9 @@ const FIELDS: [&str; 7] = [
 ];
 
 fn fixtures_dir(set: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(set)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(set)
 }
 
 fn fetched_at() -> DateTime<Utc> {

@@ -20,7 +20,7 @@ const NEVER_CONTENT: [&str; 21] = [
 
 /// Class or id words that mark a block readers never want in a feed entry, whatever else
 /// the class says (`comment-content` is still a comment).
-const BOILERPLATE_WORDS: [&str; 41] = [
+const BOILERPLATE_WORDS: [&str; 49] = [
     "share",
     "sharing",
     "sharer",
@@ -53,6 +53,17 @@ const BOILERPLATE_WORDS: [&str; 41] = [
     "byline",
     "dateline",
     "meta",
+    // About the author: bio boxes, author cards ("post-author", "author-bio").
+    "author",
+    "authors",
+    "bio",
+    // Calls to action: donation appeals, membership and app promotions.
+    "cta",
+    // Cards that pop up over a linked name, written into the sentence they interrupt.
+    "rollover",
+    "tooltip",
+    "popover",
+    "hovercard",
     // Photo furniture: captions and credits under images, galleries and their controls.
     "caption",
     "captions",
@@ -102,9 +113,10 @@ const LAYOUT_WORDS: [&str; 19] = [
     "topbar",
 ];
 
-/// Words that say a block is the content.
-const CONTENT_WORDS: [&str; 9] = [
-    "content", "article", "main", "body", "entry", "post", "story", "text", "detail",
+/// Words that say a block is the content. (`embed`: an embedded post or tweet quoted by the
+/// article, even when its wrapper is called `social-media-embed`.)
+const CONTENT_WORDS: [&str; 10] = [
+    "content", "article", "main", "body", "entry", "post", "story", "text", "detail", "embed",
 ];
 
 /// Containers that keep their class-based verdict to the scorer, never removed wholesale.
@@ -207,8 +219,17 @@ pub fn analyse(dom: &Dom) -> Analysis {
     let mut suspect = vec![false; n];
     let mut in_link = vec![false; n];
     let mut in_href = vec![false; n];
+    // The nearest `article` ancestor of each node.
+    let mut outer_article: Vec<Option<usize>> = vec![None; n];
     for i in 0..n {
         let parent = dom.parent(i);
+        outer_article[i] = parent.and_then(|p| {
+            if dom.tag(p) == "article" {
+                Some(p)
+            } else {
+                outer_article[p]
+            }
+        });
         let inherited = parent.is_some_and(|p| removed[p]);
         let verdict = verdict(dom, i);
         removed[i] = inherited || verdict == Verdict::Furniture;
@@ -230,6 +251,11 @@ pub fn analyse(dom: &Dom) -> Analysis {
             removed[i] = true;
         } else if suspect[i] {
             removed[i] = unlinked(i) < page * SHELL_SHARE;
+        } else if dom.tag(i) == "article" {
+            // An article inside an article is another post: a related post's excerpt, a
+            // card, a comment. Unless it holds most of the outer one's text (a wrapper).
+            removed[i] =
+                outer_article[i].is_some_and(|outer| unlinked(i) < unlinked(outer) * SHELL_SHARE);
         }
     }
     let (text_len, link_len, has_block) = sums(dom, &removed, &in_link);
@@ -348,7 +374,7 @@ fn verdict(dom: &Dom, i: usize) -> Verdict {
         c.split_ascii_whitespace()
             .any(|t| HIDDEN_CLASSES.iter().any(|h| h.eq_ignore_ascii_case(t)))
     });
-    let (mut boilerplate, mut layout, mut content) = (hidden, false, false);
+    let (mut boilerplate, mut layout, mut content) = (hidden, camel_boilerplate(dom, i), false);
     for w in class_words(ci) {
         boilerplate |= BOILERPLATE_WORDS.contains(&w);
         layout |= LAYOUT_WORDS.contains(&w);
@@ -370,6 +396,41 @@ fn hides(style: &str) -> bool {
         .collect::<String>()
         .to_lowercase();
     s.contains("display:none") || s.contains("visibility:hidden")
+}
+
+/// A boilerplate word inside a camelCase class or id (`newsCaption`, `imageEmbedCredit`).
+/// Only boilerplate words are looked for this way: a layout word joined to others
+/// (`theiaStickySidebar`, a plugin's wrapper of the main column) says nothing reliable.
+fn camel_boilerplate(dom: &Dom, i: usize) -> bool {
+    ["class", "id"]
+        .into_iter()
+        .filter_map(|name| dom.attr(i, name))
+        .flat_map(|v| v.split(|c: char| !c.is_ascii_alphanumeric()))
+        .filter(|token| token.bytes().skip(1).any(|b| b.is_ascii_uppercase()))
+        .any(|token| {
+            camel_words(token).any(|w| BOILERPLATE_WORDS.contains(&w.to_ascii_lowercase().as_str()))
+        })
+}
+
+/// `imageEmbedCredit` gives `image`, `Embed`, `Credit`.
+fn camel_words(token: &str) -> impl Iterator<Item = &str> {
+    let mut start = 0;
+    let bytes = token.as_bytes();
+    let mut at = 1;
+    std::iter::from_fn(move || {
+        if start >= bytes.len() {
+            return None;
+        }
+        while at < bytes.len()
+            && !(bytes[at].is_ascii_uppercase() && bytes[at - 1].is_ascii_lowercase())
+        {
+            at += 1;
+        }
+        let word = &token[start..at];
+        start = at;
+        at += 1;
+        Some(word)
+    })
 }
 
 /// The words of class and id values: `post-share_bar` gives `post`, `share`, `bar`.
