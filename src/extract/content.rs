@@ -434,7 +434,7 @@ fn camel_words(token: &str) -> impl Iterator<Item = &str> {
 }
 
 /// The words of class and id values: `post-share_bar` gives `post`, `share`, `bar`.
-fn class_words(class_and_id: &str) -> impl Iterator<Item = &str> {
+pub fn class_words(class_and_id: &str) -> impl Iterator<Item = &str> {
     class_and_id
         .split(|c: char| !c.is_ascii_alphanumeric())
         .filter(|w| !w.is_empty())
@@ -751,8 +751,22 @@ pub fn is_junk_container(dom: &Dom, a: &Analysis, i: usize) -> bool {
     if density > 0.5 && len < 2000 {
         return true;
     }
-    // A list of short teaser links: each item is mostly a link.
-    matches!(tag, "ul" | "ol") && density > 0.33 && weight <= 0.0
+    // A list of short teaser links: each item is mostly a link. Items that each carry a
+    // sentence of their own after the link ("10 things in tech": a linked lead, then what
+    // happened) are the article.
+    matches!(tag, "ul" | "ol")
+        && density > 0.33
+        && weight <= 0.0
+        && unlinked_per_item(dom, a, i) < 60.0
+}
+
+/// Characters of text outside links, per list item.
+fn unlinked_per_item(dom: &Dom, a: &Analysis, list: usize) -> f64 {
+    let items = dom
+        .children(list)
+        .filter(|&c| dom.tag(c) == "li" && !a.removed[c])
+        .count();
+    f64::from(a.text_len[list] - a.link_len[list]) / items.max(1) as f64
 }
 
 #[cfg(test)]

@@ -12,8 +12,9 @@ use std::sync::LazyLock;
 use regex::Regex;
 use url::Url;
 
-use super::content::{is_block, is_junk_container, Analysis};
+use super::content::{class_words, is_block, is_junk_container, Analysis};
 use super::dom::{push_collapsed, Dom, NodeKind};
+use crate::source::same_site;
 
 /// The cleaned body.
 #[derive(Debug, Default, Clone)]
@@ -175,7 +176,7 @@ pub fn render(dom: &Dom, a: &Analysis, roots: &[usize], base: &Url, title: &str)
                         NodeKind::Text(t) => w.text(t),
                         NodeKind::Other => {}
                         NodeKind::Element => {
-                            if skip_element(dom, a, i, title) {
+                            if skip_element(dom, a, i, title, base) {
                                 continue;
                             }
                             let tag = output_tag(dom, a, i);
@@ -215,13 +216,110 @@ pub fn render(dom: &Dom, a: &Analysis, roots: &[usize], base: &Url, title: &str)
     }
 }
 
-fn skip_element(dom: &Dom, a: &Analysis, i: usize, title: &str) -> bool {
-    let tag = dom.tag(i);
+fn skip_element(dom: &Dom, a: &Analysis, i: usize, title: &str, base: &Url) -> bool {
     if is_junk_container(dom, a, i) {
         return true;
     }
     // The headline is the entry's title already; repeating it in the body reads badly.
-    tag == "h1" && same_text(&dom.text(i), title)
+    if dom.tag(i) == "h1" && same_text(&dom.text(i), title) {
+        return true;
+    }
+    is_link_teaser(dom, a, i, base) || is_date_line(dom, a, i) || is_ad_label(dom, a, i)
+}
+
+/// A paragraph or heading that is all link to another page of the same site: an inline
+/// teaser ("SEE ALSO: …", another story's headline in capitals, "get our app"), not the
+/// article's words. A link to another site is a source the article cites, and stays; so
+/// does a bare address written out as the link's text.
+fn is_link_teaser(dom: &Dom, a: &Analysis, i: usize, base: &Url) -> bool {
+    if !matches!(dom.tag(i), "p" | "h2" | "h3" | "h4" | "h5" | "h6")
+        || a.text_len[i] == 0
+        || a.link_density(i) < 0.75
+    {
+        return false;
+    }
+    let text = dom.text(i);
+    let looks_like_address = ["http", "www.", ".com", "@"]
+        .iter()
+        .any(|m| text.contains(m));
+    if text.split_whitespace().count() < 3 || looks_like_address {
+        return false;
+    }
+    (i..dom.end(i))
+        .filter(|&j| dom.tag(j) == "a" && !a.removed[j])
+        .filter_map(|j| dom.attr(j, "href"))
+        .filter_map(|href| base.join(href.trim()).ok())
+        .any(|link| same_site(&link, base))
+}
+
+/// Class and id words of a date or time printed on its own.
+const DATE_WORDS: [&str; 10] = [
+    "date",
+    "time",
+    "timestamp",
+    "published",
+    "updated",
+    "pubdate",
+    "posted",
+    "created",
+    "modified",
+    "datetime",
+];
+
+/// A line that is only the article's date ("Updated 11:21 pm CST, Tuesday, November 19,
+/// 2019"): marked as a date by its element, its `itemprop` or its class, short, with a digit,
+/// and a block of its own. A date inside a sentence is part of the sentence and stays.
+fn is_date_line(dom: &Dom, a: &Analysis, i: usize) -> bool {
+    let len = a.text_len[i];
+    if len == 0 || len > 80 {
+        return false;
+    }
+    let marked = dom.tag(i) == "time"
+        || dom
+            .attr(i, "itemprop")
+            .is_some_and(|p| p.starts_with("date"))
+        || class_words(dom.class_and_id(i)).any(|w| DATE_WORDS.contains(&w));
+    if !marked || !dom.text(i).chars().any(|c| c.is_ascii_digit()) {
+        return false;
+    }
+    let mut block = i;
+    while !is_block(dom.tag(block)) {
+        match dom.parent(block) {
+            Some(p) => block = p,
+            None => return false,
+        }
+    }
+    a.text_len[block] <= len + 2
+}
+
+/// Labels that stand where an advertisement was ("Advertisement", "Iklan", "Anzeige").
+const AD_LABELS: [&str; 16] = [
+    "ad",
+    "ads",
+    "advert",
+    "advertisement",
+    "advertising",
+    "anzeige",
+    "werbung",
+    "publicidad",
+    "publicité",
+    "publicidade",
+    "pubblicità",
+    "iklan",
+    "quảng cáo",
+    "реклама",
+    "reklama",
+    "sponsored",
+];
+
+/// An element whose whole text is an advertisement's label.
+fn is_ad_label(dom: &Dom, a: &Analysis, i: usize) -> bool {
+    if a.text_len[i] == 0 || a.text_len[i] > 20 {
+        return false;
+    }
+    let text = dom.text(i).to_lowercase();
+    let label = text.trim_matches(|c: char| !c.is_alphanumeric());
+    AD_LABELS.contains(&label)
 }
 
 fn same_text(a: &str, b: &str) -> bool {
