@@ -390,11 +390,16 @@ fn verdict(dom: &Dom, i: usize) -> Verdict {
 /// Whether an inline style hides the element: `display:none` or `visibility:hidden`,
 /// ignoring white space and case.
 fn hides(style: &str) -> bool {
-    let s: String = style
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect::<String>()
-        .to_lowercase();
+    if !style.contains(':') {
+        return false;
+    }
+    let mut s = String::with_capacity(style.len());
+    s.extend(
+        style
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .map(|c| c.to_ascii_lowercase()),
+    );
     s.contains("display:none") || s.contains("visibility:hidden")
 }
 
@@ -407,9 +412,13 @@ fn camel_boilerplate(dom: &Dom, i: usize) -> bool {
         .filter_map(|name| dom.attr(i, name))
         .flat_map(|v| v.split(|c: char| !c.is_ascii_alphanumeric()))
         .filter(|token| token.bytes().skip(1).any(|b| b.is_ascii_uppercase()))
-        .any(|token| {
-            camel_words(token).any(|w| BOILERPLATE_WORDS.contains(&w.to_ascii_lowercase().as_str()))
-        })
+        .any(|token| camel_words(token).any(is_boilerplate_word))
+}
+
+fn is_boilerplate_word(word: &str) -> bool {
+    BOILERPLATE_WORDS
+        .iter()
+        .any(|b| b.eq_ignore_ascii_case(word))
 }
 
 /// `imageEmbedCredit` gives `image`, `Embed`, `Credit`.

@@ -12,12 +12,14 @@
 //! size; this layout costs a little more than the page's text plus 40 bytes a node.
 
 use std::borrow::Cow;
-use std::cell::{Ref, RefCell};
+use std::cell::{Cell, Ref, RefCell};
 use std::collections::HashMap;
 
 use html5ever::tendril::{StrTendril, TendrilSink};
 use html5ever::tree_builder::{ElementFlags, NodeOrText, QuirksMode, TreeSink};
 use html5ever::{Attribute, LocalName, ParseOpts, QualName};
+
+use super::nesting;
 
 /// What a node is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,7 +38,7 @@ enum Kind {
 }
 
 /// Bytes of HTML handed to the parser at a time (see [`Dom::parse`]).
-const PARSE_PIECE: usize = 64 * 1024;
+const PARSE_PIECE: usize = 32 * 1024;
 
 /// Marks "no node" in the `u32` links, which keep the nodes small.
 const NONE: u32 = u32::MAX;
@@ -70,11 +72,30 @@ pub struct Dom {
 impl Dom {
     /// Parses `html` as a browser would (html5ever, scripting on, so `<noscript>` is raw
     /// text). Pages over 4 GiB are cut at the limit: no page a feed links to is that big.
+    ///
+    /// The parser takes time quadratic in nesting depth, so a page that nests deeper than
+    /// [`nesting::MAX_DEPTH`] is abandoned as soon as that shows, and parsed again with the
+    /// excess nesting cut ([`nesting::limit_depth`]). Ordinary pages pay nothing for this.
     pub fn parse(html: &str) -> Dom {
-        let mut parser = html5ever::parse_document(Sink::default(), ParseOpts::default());
+        let html = cut_to_u32(html);
+        match Dom::parse_up_to_depth(html, Some(nesting::MAX_DEPTH)) {
+            Some(dom) => dom,
+            None => Dom::parse_up_to_depth(&nesting::limit_depth(html), None)
+                .unwrap_or_else(|| Dom::lay_out(vec![Linked::new(Data::Document)])),
+        }
+    }
+
+    /// The parsed page, or `None` once an element sits deeper than `max_depth`.
+    fn parse_up_to_depth(html: &str, max_depth: Option<usize>) -> Option<Dom> {
+        let sink = Sink {
+            max_depth: max_depth.map_or(u32::MAX, to_u32),
+            ..Sink::default()
+        };
+        let mut parser = html5ever::parse_document(sink, ParseOpts::default());
         // Fed in pieces rather than as one string, so the parser never holds a copy of the
-        // whole page: its text nodes share the buffers of the pieces they came from.
-        let mut rest = cut_to_u32(html);
+        // whole page (its text nodes share the buffers of the pieces they came from), and a
+        // page found too deep is given up after one piece.
+        let mut rest = html;
         while !rest.is_empty() {
             let mut at = rest.len().min(PARSE_PIECE);
             while !rest.is_char_boundary(at) {
@@ -82,9 +103,12 @@ impl Dom {
             }
             let (piece, tail) = rest.split_at(at);
             parser.process(StrTendril::from_slice(piece));
+            if parser.tokenizer.sink.sink.too_deep.get() {
+                return None;
+            }
             rest = tail;
         }
-        Dom::lay_out(parser.finish())
+        Some(Dom::lay_out(parser.finish()))
     }
 
     /// Walks the parser's linked tree in document order, moving text and attributes into
@@ -351,6 +375,9 @@ const ROOT: u32 = 0;
 /// A node of the tree while the parser builds it: links that the parser may rearrange.
 #[derive(Debug)]
 struct Linked {
+    /// Elements above this node when it was attached (not updated when an ancestor moves:
+    /// it only has to notice runaway nesting).
+    depth: u32,
     parent: u32,
     first: u32,
     last: u32,
@@ -372,6 +399,9 @@ struct Sink {
     arena: RefCell<Arena>,
     /// Each `<template>`'s contents node.
     templates: RefCell<HashMap<u32, u32>>,
+    /// Deepest nesting allowed before [`Sink::too_deep`] is raised.
+    max_depth: u32,
+    too_deep: Cell<bool>,
 }
 
 struct Arena {
@@ -389,6 +419,8 @@ impl Default for Sink {
                 no_name: QualName::new(None, html5ever::ns!(), html5ever::local_name!("")),
             }),
             templates: RefCell::new(HashMap::new()),
+            max_depth: u32::MAX,
+            too_deep: Cell::new(false),
         }
     }
 }
@@ -396,6 +428,7 @@ impl Default for Sink {
 impl Linked {
     fn new(data: Data) -> Self {
         Linked {
+            depth: 0,
             parent: NONE,
             first: NONE,
             last: NONE,
@@ -435,7 +468,8 @@ impl Sink {
         n.next = NONE;
     }
 
-    fn append_child(nodes: &mut [Linked], parent: u32, child: u32) {
+    /// Returns the child's depth.
+    fn append_child(nodes: &mut [Linked], parent: u32, child: u32) -> u32 {
         Sink::detach(nodes, child);
         let last = nodes[parent as usize].last;
         if last != NONE {
@@ -444,12 +478,16 @@ impl Sink {
             nodes[parent as usize].first = child;
         }
         nodes[parent as usize].last = child;
+        let depth = nodes[parent as usize].depth + 1;
         let c = &mut nodes[child as usize];
         c.parent = parent;
         c.prev = last;
+        c.depth = depth;
+        depth
     }
 
-    fn insert_before(nodes: &mut [Linked], sibling: u32, child: u32) {
+    /// Returns the child's depth.
+    fn insert_before(nodes: &mut [Linked], sibling: u32, child: u32) -> u32 {
         Sink::detach(nodes, child);
         let (parent, prev) = (nodes[sibling as usize].parent, nodes[sibling as usize].prev);
         if prev != NONE {
@@ -458,10 +496,19 @@ impl Sink {
             nodes[parent as usize].first = child;
         }
         nodes[sibling as usize].prev = child;
+        let depth = nodes[sibling as usize].depth;
         let c = &mut nodes[child as usize];
         c.parent = parent;
         c.prev = prev;
         c.next = sibling;
+        c.depth = depth;
+        depth
+    }
+
+    fn note_depth(&self, depth: u32) {
+        if depth > self.max_depth {
+            self.too_deep.set(true);
+        }
     }
 
     /// Adds `text` to the text node `node`, if it is one.
@@ -524,7 +571,8 @@ impl TreeSink for Sink {
     fn append(&self, parent: &u32, child: NodeOrText<u32>) {
         match child {
             NodeOrText::AppendNode(node) => {
-                Sink::append_child(&mut self.arena.borrow_mut().nodes, *parent, node);
+                let depth = Sink::append_child(&mut self.arena.borrow_mut().nodes, *parent, node);
+                self.note_depth(depth);
             }
             NodeOrText::AppendText(text) => {
                 let last = self.arena.borrow().nodes[*parent as usize].last;
@@ -586,7 +634,8 @@ impl TreeSink for Sink {
             }
         };
         if self.arena.borrow().nodes[sibling as usize].parent != NONE {
-            Sink::insert_before(&mut self.arena.borrow_mut().nodes, sibling, node);
+            let depth = Sink::insert_before(&mut self.arena.borrow_mut().nodes, sibling, node);
+            self.note_depth(depth);
         }
     }
 

@@ -131,7 +131,7 @@ const FURNITURE_WORDS: [&str; 26] = [
 
 /// The article links of an index page, in page order, each once.
 pub fn discover(html: &str, page_url: &Url) -> Vec<Candidate> {
-    let dom = Dom::parse(&crate::extract::nesting::limit_depth(html));
+    let dom = Dom::parse(html);
     let base = base_of(&dom, page_url);
     let page_clean = clean_link(page_url);
     // First every same-site link with its own evidence, then the evidence of repetition.
