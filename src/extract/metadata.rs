@@ -485,34 +485,54 @@ fn byline_markup(dom: &Dom) -> Vec<String> {
                     && !matches!(dom.tag(i), "body" | "article" | "main" | "html" | "meta")
             }
     };
-    for i in 0..dom.len() {
-        if !marked(i) {
-            continue;
-        }
-        // A marked wrapper ("firma", "c-signature") around the marked name and a place or
-        // date: the inner one is read instead.
-        if (i + 1..dom.end(i)).any(|j| marked(j) && !dom.text(j).is_empty()) {
-            continue;
-        }
-        let inner = name_elements(dom, i);
-        if !inner.is_empty() {
-            let names: Vec<String> = inner
-                .iter()
-                .flat_map(|&n| split_authors(&dom.text(n)))
-                .collect();
-            if !names.is_empty() {
-                return names;
-            }
-        }
-        let text = dom.text(i);
-        if text.chars().count() > 2 && text.chars().count() <= 100 {
-            let names = split_authors(&text);
-            if !names.is_empty() {
-                return names;
+    // A marked wrapper ("firma", "c-signature") around the marked name and a place or
+    // date: the inner one is read instead.
+    let innermost =
+        |i: usize| marked(i) && !(i + 1..dom.end(i)).any(|j| marked(j) && !dom.text(j).is_empty());
+    let Some((first, mut names)) = (0..dom.len())
+        .filter(|&i| innermost(i))
+        .find_map(|i| Some((i, marked_names(dom, i))).filter(|(_, n)| !n.is_empty()))
+    else {
+        return Vec::new();
+    };
+    // Several writers, each marked on their own ("Von <a rel=author>A</a>, <a>B</a> und
+    // <a>C</a>"): the rest are in the same short byline.
+    if let Some(byline) = dom
+        .parent(first)
+        .filter(|&p| dom.text(p).chars().count() <= 200)
+    {
+        // Marked the same way as the first: not the place or time beside the names.
+        let alike = |j: usize| {
+            dom.tag(j) == dom.tag(first) && dom.attr(j, "class") == dom.attr(first, "class")
+        };
+        for j in (first + 1..dom.end(byline)).filter(|&j| alike(j) && innermost(j)) {
+            for name in marked_names(dom, j) {
+                if !names.contains(&name) {
+                    names.push(name);
+                }
             }
         }
     }
-    Vec::new()
+    names
+}
+
+/// The names a byline element holds: its name elements' text, else its own short text.
+fn marked_names(dom: &Dom, i: usize) -> Vec<String> {
+    let inner = name_elements(dom, i);
+    let names: Vec<String> = inner
+        .iter()
+        .flat_map(|&n| split_authors(&dom.text(n)))
+        .collect();
+    if !names.is_empty() {
+        return names;
+    }
+    let text = dom.text(i);
+    let chars = text.chars().count();
+    if chars > 2 && chars <= 100 {
+        split_authors(&text)
+    } else {
+        Vec::new()
+    }
 }
 
 /// The outermost name elements inside `i` (`itemprop=name`, class `fn`, `rel=author`) that
@@ -651,8 +671,12 @@ fn inline_byline(text: &str) -> Option<Vec<String>> {
 
 /// Words of job titles, desks and agencies: "CNN Editor-at-large" and "Post Staff" are not
 /// people's names.
-const JOB_WORDS: [&str; 20] = [
+const JOB_WORDS: [&str; 24] = [
     "editor",
+    "kontributor",
+    "wartawan",
+    "jurnalis",
+    "journalist",
     "reporter",
     "correspondent",
     "staff",
@@ -683,6 +707,19 @@ const NAME_PARTICLES: [&str; 16] = [
 /// Whether `name` reads as a person's name: two to five words, each capitalised (or in a
 /// script without case), no digits, no sentence punctuation; a single word only in scripts
 /// without case, where names are often written without spaces.
+/// Job titles written as phrases ("biên tập viên", editor; "phóng viên", reporter).
+const JOB_PHRASES: [&str; 3] = ["biên tập", "phóng viên", "cộng tác viên"];
+
+/// A job, a desk or an agency rather than a person: "Kontributor Semarang", "Biên tập viên",
+/// "Post Staff".
+pub fn names_a_job(name: &str) -> bool {
+    let lower = name.to_lowercase();
+    lower
+        .split(|c: char| !c.is_alphabetic())
+        .any(|w| JOB_WORDS.contains(&w))
+        || JOB_PHRASES.iter().any(|p| lower.contains(p))
+}
+
 pub fn is_person_name(name: &str) -> bool {
     let name = name.trim();
     let words: Vec<&str> = name.split_whitespace().collect();
@@ -694,11 +731,7 @@ pub fn is_person_name(name: &str) -> bool {
     {
         return false;
     }
-    let lower = name.to_lowercase();
-    if lower
-        .split(|c: char| !c.is_alphabetic())
-        .any(|w| JOB_WORDS.contains(&w))
-    {
+    if names_a_job(name) {
         return false;
     }
     let uncased = |w: &str| w.chars().all(|c| !c.is_lowercase() && !c.is_uppercase());

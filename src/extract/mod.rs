@@ -168,7 +168,16 @@ pub fn extract(html: &str, url: &Url, fetched_at: DateTime<Utc>) -> Result<Artic
     let updated = declared_date(declared.updated.as_deref(), seen.updated)
         .or(seen.updated)
         .filter(plausible_date);
+    // The publication named as its own author, or a job title, is no writer: the page's
+    // byline or signature may still name one.
     let mut authors = declared.authors.clone();
+    authors.retain(|a| {
+        !metadata::names_a_job(a)
+            && !declared
+                .site_name
+                .as_deref()
+                .is_some_and(|site| a.trim().eq_ignore_ascii_case(site.trim()))
+    });
     if authors.is_empty() {
         if let Some(h) = headline {
             authors = metadata::byline_near(&dom, h);
