@@ -36,15 +36,18 @@ const FLOORS: [f64; 7] = [1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0];
 /// The same for the held-out pages (`tests/fixtures/metadata-heldout`), written by someone
 /// who had not seen the extractor: the honest measure of how the rules carry to new sites.
 /// Never tune the extractor to these pages; raise a floor only after a general change.
-/// First measured blind (24 pages): 22, 18, 17, 19, 24, 22 and 23 right.
+/// Measured blind first (24 pages): 22, 18, 17, 19, 24, 22 and 23 right. General fixes
+/// since (writers marked one by one, the publication or a job title as a stand-in author,
+/// page-level siblings, North American zone names, Polish and Turkish stopwords) made it
+/// 22, 23, 17, 19, 24, 23 and 24; the set is no longer blind, so new rules need other pages.
 const HELDOUT_FLOORS: [f64; 7] = [
     22.0 / 24.0,
-    18.0 / 24.0,
+    23.0 / 24.0,
     17.0 / 24.0,
     19.0 / 24.0,
     1.0,
-    22.0 / 24.0,
     23.0 / 24.0,
+    1.0,
 ];
 /// The development set must stay broad: this many pages at least, in this many languages.
 const MIN_PAGES: usize = 40;

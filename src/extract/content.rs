@@ -678,12 +678,19 @@ fn merge_siblings(
     };
     let threshold = (top_score * 0.2).max(10.0);
     let top_class = dom.attr(top, "class").unwrap_or("");
+    // Beside a page-level container, a loose paragraph is a cookie or announcement bar and a
+    // `header` is the site's: only siblings that score like the article join it there.
+    let page_level = matches!(dom.tag(parent), "body" | "html");
     dom.children(parent)
         .filter(|&s| {
             if s == top {
                 return true;
             }
-            if a.removed[s] || !dom.is_element(s) || a.is_teaser_list(s) {
+            if a.removed[s]
+                || !dom.is_element(s)
+                || a.is_teaser_list(s)
+                || (page_level && dom.tag(s) == "header")
+            {
                 return false;
             }
             let mut bonus = 0.0;
@@ -694,7 +701,7 @@ fn merge_siblings(
             if !scored.is_nan() && scored + bonus >= threshold {
                 return true;
             }
-            if !is_paragraph_like(dom, a, s) {
+            if page_level || !is_paragraph_like(dom, a, s) {
                 return false;
             }
             let len = a.text_len[s];

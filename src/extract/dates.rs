@@ -173,23 +173,23 @@ pub fn parse_visible(
     let (time, named_zone) = match find_time(rest) {
         Some((time, time_end)) => (
             Some(time),
-            bare_offset(&rest[time_end..]).or_else(|| find_zone(rest)),
+            bare_offset(&rest[time_end..])
+                .map(Zone::from)
+                .or_else(|| find_zone(rest, month_first)),
         ),
         None => match find_time_before(before) {
             Some((time, time_end)) => (
                 Some(time),
                 bare_offset(&before[time_end..])
-                    .or_else(|| find_zone(&before[time_end..]))
-                    .or_else(|| find_zone(rest)),
+                    .map(Zone::from)
+                    .or_else(|| find_zone(&before[time_end..], month_first))
+                    .or_else(|| find_zone(rest, month_first)),
             ),
-            None => (None, find_zone(rest)),
+            None => (None, find_zone(rest, month_first)),
         },
     };
     let naive = date.and_time(time.unwrap_or(NaiveTime::MIN));
-    match named_zone {
-        Some(offset) => offset.from_local_datetime(&naive).single(),
-        None => zone.local(naive),
-    }
+    named_zone.unwrap_or(zone).local(naive)
 }
 
 /// Reads "3 hours ago", "2 jam lalu", "5 phút trước" against the time the page was fetched,
@@ -416,7 +416,7 @@ static TIME: LazyLock<Regex> = LazyLock::new(|| {
 static BARE_OFFSET: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^\s*([+-])([0-9]{2}):?([0-9]{2})\b").expect("valid regex"));
 static ZONE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b(?:gmt|utc)\s*([+-])\s*([0-9]{1,2})(?::?([0-9]{2}))?|\b(wib|wita|wit|ict|utc|gmt|z|est|edt|cst|cdt|mst|mdt|pst|pdt|cet|cest|bst|ist|jst|kst|sgt|aest|aedt|brt|mez|mesz)\b")
+    Regex::new(r"\b(?:gmt|utc)\s*([+-])\s*([0-9]{1,2})(?::?([0-9]{2}))?|\b(wib|wita|wit|ict|utc|gmt|z|est|edt|cst|cdt|mst|mdt|pst|pdt|cet|cest|bst|ist|jst|kst|sgt|aest|aedt|brt|mez|mesz|et|ct|mt|pt)\b")
         .expect("valid regex")
 });
 
@@ -542,7 +542,10 @@ fn bare_offset(after_time: &str) -> Option<FixedOffset> {
         .flatten()
 }
 
-fn find_zone(rest: &str) -> Option<FixedOffset> {
+/// The zone named at the start of `rest`: an offset ("GMT+7") or an abbreviation ("WIB",
+/// "EDT"). The generic North American names ("ET", "PT"), which follow the summer-time rule,
+/// are read only on pages that write dates month first: elsewhere "et" is a word.
+fn find_zone(rest: &str, north_american: bool) -> Option<Zone> {
     let mut cut = 60.min(rest.len());
     while !rest.is_char_boundary(cut) {
         cut -= 1;
@@ -552,9 +555,20 @@ fn find_zone(rest: &str) -> Option<FixedOffset> {
         let hours: i32 = c.get(2)?.as_str().parse().ok()?;
         let minutes: i32 = c.get(3).and_then(|m| m.as_str().parse().ok()).unwrap_or(0);
         let seconds = (hours * 3600 + minutes * 60) * if sign.as_str() == "-" { -1 } else { 1 };
-        return FixedOffset::east_opt(seconds);
+        return FixedOffset::east_opt(seconds).map(Zone::from);
     }
-    let hours = match c.get(4)?.as_str() {
+    let name = c.get(4)?.as_str();
+    let generic = match name {
+        "et" => Some(-5),
+        "ct" => Some(-6),
+        "mt" => Some(-7),
+        "pt" => Some(-8),
+        _ => None,
+    };
+    if let Some(standard) = generic {
+        return north_american.then_some(Zone::NorthAmerica(standard));
+    }
+    let hours = match name {
         "wib" | "ict" => 7.0,
         "wita" | "sgt" => 8.0,
         "wit" | "jst" | "kst" => 9.0,
@@ -575,7 +589,7 @@ fn find_zone(rest: &str) -> Option<FixedOffset> {
         "aedt" => 11.0,
         _ => return None,
     };
-    FixedOffset::east_opt((hours * 3600.0) as i32)
+    FixedOffset::east_opt((hours * 3600.0) as i32).map(Zone::from)
 }
 
 /// Month names and common abbreviations in the languages feedgen's users read most.

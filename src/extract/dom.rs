@@ -313,6 +313,26 @@ impl Dom {
         out.trim().to_string()
     }
 
+    /// [`Dom::text`] with a line break for every `<br>`, for the lines of a byline block.
+    pub fn text_with_breaks(&self, i: usize) -> String {
+        let mut out = String::new();
+        let mut j = i;
+        let end = self.end(i);
+        while j < end {
+            match self.kind(j) {
+                NodeKind::Element if is_unread(self.tag(j)) => {
+                    j = self.end(j);
+                    continue;
+                }
+                NodeKind::Element if self.tag(j) == "br" => out.push('\n'),
+                NodeKind::Text(t) => push_collapsed(&mut out, t),
+                _ => {}
+            }
+            j += 1;
+        }
+        out.trim().to_string()
+    }
+
     /// Class and id of an element, lower-cased, for boilerplate and scoring heuristics.
     pub fn class_and_id(&self, i: usize) -> &str {
         let (start, end) = self.nodes[i].class_id;
@@ -716,11 +736,24 @@ mod tests {
     }
 
     #[test]
-    fn deep_nesting_does_not_recurse() {
+    fn deep_nesting_is_cut_and_does_not_recurse() {
         let depth = 10_000;
         let page = format!("{}text{}", "<div>".repeat(depth), "</div>".repeat(depth));
         let dom = Dom::parse(&page);
-        assert!(dom.len() > depth);
+        // Nesting beyond the limit is dropped, the text is kept, and reading it back walks
+        // the limit's depth without recursion.
+        let divs = dom.elements_named("div").count();
+        assert!(
+            (nesting::MAX_DEPTH - 10..=nesting::MAX_DEPTH).contains(&divs),
+            "{divs}"
+        );
         assert_eq!(dom.text(0), "text");
+    }
+
+    #[test]
+    fn nesting_within_the_limit_is_kept_whole() {
+        let depth = nesting::MAX_DEPTH - 100;
+        let page = format!("{}text{}", "<div>".repeat(depth), "</div>".repeat(depth));
+        assert_eq!(Dom::parse(&page).elements_named("div").count(), depth);
     }
 }

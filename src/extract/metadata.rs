@@ -625,7 +625,13 @@ pub fn byline_near(dom: &Dom, headline: usize) -> Vec<String> {
     };
     for (i, text) in &candidates {
         if opens_with_byline_word(text) && !nested(*i) {
-            let names = split_authors(text);
+            // "By A and B<br>Monday, November 18, 2019": the names end at the line break.
+            let lines = dom.text_with_breaks(*i);
+            let line = lines
+                .lines()
+                .find(|l| opens_with_byline_word(l))
+                .unwrap_or(text);
+            let names = split_authors(line);
             if !names.is_empty() && names.iter().all(|n| is_person_name(n)) {
                 return names;
             }
@@ -718,6 +724,16 @@ pub fn names_a_job(name: &str) -> bool {
         .split(|c: char| !c.is_alphabetic())
         .any(|w| JOB_WORDS.contains(&w))
         || JOB_PHRASES.iter().any(|p| lower.contains(p))
+}
+
+/// Only a job title: "Biên tập viên", "Staff", "Editor".
+pub fn is_job_title(name: &str) -> bool {
+    let lower = name.to_lowercase();
+    JOB_PHRASES.iter().any(|p| lower.contains(p))
+        || lower
+            .split(|c: char| !c.is_alphabetic())
+            .filter(|w| !w.is_empty())
+            .all(|w| JOB_WORDS.contains(&w))
 }
 
 pub fn is_person_name(name: &str) -> bool {

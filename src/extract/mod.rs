@@ -168,24 +168,7 @@ pub fn extract(html: &str, url: &Url, fetched_at: DateTime<Utc>) -> Result<Artic
     let updated = declared_date(declared.updated.as_deref(), seen.updated)
         .or(seen.updated)
         .filter(plausible_date);
-    // The publication named as its own author, or a job title, is no writer: the page's
-    // byline or signature may still name one.
-    let mut authors = declared.authors.clone();
-    authors.retain(|a| {
-        !metadata::names_a_job(a)
-            && !declared
-                .site_name
-                .as_deref()
-                .is_some_and(|site| a.trim().eq_ignore_ascii_case(site.trim()))
-    });
-    if authors.is_empty() {
-        if let Some(h) = headline {
-            authors = metadata::byline_near(&dom, h);
-        }
-    }
-    if authors.is_empty() {
-        authors = trailing_byline(&dom, roots.as_deref().unwrap_or(&[]), &body);
-    }
+    let authors = choose_authors(&dom, &declared, headline, roots.as_deref(), &body);
     let image = declared
         .image
         .as_deref()
@@ -215,6 +198,41 @@ pub fn extract(html: &str, url: &Url, fetched_at: DateTime<Utc>) -> Result<Artic
             .find(|next| is_continuation(url, next)),
         url: url.clone(),
     })
+}
+
+/// The writers: declared ones, unless they only stand in for a writer (the publication's
+/// own name, a bare job title such as "Biên tập viên"), in which case a byline near the
+/// headline or a signature at the end of the text names them, if the page has one.
+fn choose_authors(
+    dom: &Dom,
+    declared: &Declared,
+    headline: Option<usize>,
+    roots: Option<&[usize]>,
+    body: &Body,
+) -> Vec<String> {
+    let mut authors = declared.authors.clone();
+    // A job title beside the writers' names ("Kontributor Semarang, Ardianto Wibisono").
+    if authors.iter().any(|a| !metadata::names_a_job(a)) {
+        authors.retain(|a| !metadata::names_a_job(a));
+    }
+    let site = declared.site_name.as_deref().map(str::trim);
+    let stand_in = |a: &String| {
+        site.is_some_and(|s| a.trim().eq_ignore_ascii_case(s)) || metadata::is_job_title(a)
+    };
+    if !authors.iter().all(stand_in) {
+        return authors;
+    }
+    let mut found = headline
+        .map(|h| metadata::byline_near(dom, h))
+        .unwrap_or_default();
+    if found.is_empty() {
+        found = trailing_byline(dom, roots.unwrap_or(&[]), body);
+    }
+    if found.is_empty() {
+        authors
+    } else {
+        found
+    }
 }
 
 /// What relative links resolve against: `<base href>`, else the page's URL; but a page read
@@ -635,7 +653,7 @@ fn choose_language(declared: Option<&str>, title: &str, text: &str) -> Option<St
 }
 
 /// Common short words of the languages whose scripts are shared (Latin).
-const STOPWORDS: [(&str, &[&str]); 9] = [
+const STOPWORDS: [(&str, &[&str]); 11] = [
     (
         "en",
         &[
@@ -704,6 +722,21 @@ const STOPWORDS: [(&str, &[&str]); 9] = [
         &[
             "in", "de", "het", "een", "en", "van", "is", "dat", "op", "te", "voor", "met", "niet",
             "zijn", "aan", "er", "ook", "als", "bij", "door", "wordt", "naar", "om", "maar", "nog",
+        ],
+    ),
+    (
+        "pl",
+        &[
+            "i", "w", "na", "z", "się", "nie", "do", "że", "jest", "jak", "po", "ale", "od", "za",
+            "przez", "dla", "są", "jego", "oraz", "już", "było", "które", "który", "także", "może",
+            "tym", "czy",
+        ],
+    ),
+    (
+        "tr",
+        &[
+            "ve", "bir", "bu", "için", "ile", "olarak", "çok", "daha", "gibi", "ama", "olan",
+            "değil", "sonra", "kadar", "ise", "her", "göre", "ancak", "veya", "şu",
         ],
     ),
 ];
