@@ -525,6 +525,22 @@ impl Sink {
         depth
     }
 
+    /// A stylesheet or a program: its text is never read, so it is not kept. JSON data
+    /// (`application/ld+json`) is read for the page's metadata and stays.
+    fn is_code(&self, node: u32) -> bool {
+        let arena = self.arena.borrow();
+        let Data::Element(name, attrs) = &arena.nodes[node as usize].data else {
+            return false;
+        };
+        match &*name.local {
+            "style" => true,
+            "script" => !attrs
+                .iter()
+                .any(|a| &*a.name.local == "type" && a.value.to_ascii_lowercase().contains("json")),
+            _ => false,
+        }
+    }
+
     fn note_depth(&self, depth: u32) {
         if depth > self.max_depth {
             self.too_deep.set(true);
@@ -595,6 +611,9 @@ impl TreeSink for Sink {
                 self.note_depth(depth);
             }
             NodeOrText::AppendText(text) => {
+                if self.is_code(*parent) {
+                    return;
+                }
                 let last = self.arena.borrow().nodes[*parent as usize].last;
                 if !Sink::merge_text(&mut self.arena.borrow_mut().nodes, last, &text) {
                     let node = self.create(Data::Text(text));
