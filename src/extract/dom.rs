@@ -81,7 +81,7 @@ impl Dom {
         match Dom::parse_up_to_depth(html, Some(nesting::MAX_DEPTH)) {
             Some(dom) => dom,
             None => Dom::parse_up_to_depth(&nesting::limit_depth(html), None)
-                .unwrap_or_else(|| Dom::lay_out(vec![Linked::new(Data::Document)])),
+                .unwrap_or_else(|| Dom::lay_out(Sink::default().finish())),
         }
     }
 
@@ -111,14 +111,20 @@ impl Dom {
         Some(Dom::lay_out(parser.finish()))
     }
 
-    /// Walks the parser's linked tree in document order, moving text and attributes into
-    /// the flat strings as it goes, so the two copies of the page never coexist in full.
-    fn lay_out(mut linked: Vec<Linked>) -> Dom {
+    /// Walks the parser's linked tree in document order, moving text into the flat string as
+    /// it goes, so the two copies of the page never coexist in full; the attributes are
+    /// already flat.
+    fn lay_out(arena: Arena) -> Dom {
+        let Arena {
+            nodes: mut linked,
+            attributes,
+            ..
+        } = arena;
         let mut dom = Dom {
             nodes: Vec::with_capacity(linked.len()),
             text: String::new(),
-            attrs: Vec::new(),
-            attr_text: String::new(),
+            attrs: attributes.list,
+            attr_text: attributes.text,
             class_id_text: String::new(),
         };
         let mut open: Vec<u32> = Vec::new();
@@ -151,18 +157,7 @@ impl Dom {
 
     fn push(&mut self, data: Data, parent: u32) -> u32 {
         let (kind, tag, span, class_id) = match data {
-            Data::Element(name, attrs) => {
-                let start = self.attrs.len();
-                for a in attrs {
-                    // Namespaced attributes (`xlink:href`) are never what a page declares.
-                    if a.name.prefix.is_none() && a.name.ns.is_empty() {
-                        let from = self.attr_text.len();
-                        self.attr_text.push_str(&a.value);
-                        self.attrs
-                            .push((a.name.local, (to_u32(from), self.attr_text.len_u32())));
-                    }
-                }
-                let span = (to_u32(start), to_u32(self.attrs.len()));
+            Data::Element(name, span) => {
                 let class_id = self.push_class_and_id(span);
                 (Kind::Element, Some(name.local), span, class_id)
             }
@@ -409,9 +404,56 @@ struct Linked {
 #[derive(Debug)]
 enum Data {
     Document,
-    Element(QualName, Vec<Attribute>),
+    /// The name, and where the attributes are in [`Attributes::list`].
+    Element(QualName, (u32, u32)),
     Text(StrTendril),
     Other,
+}
+
+/// Attribute names with the span of each value in `text`.
+#[derive(Debug, Default)]
+struct Attributes {
+    list: Vec<(LocalName, (u32, u32))>,
+    text: String,
+}
+
+impl Attributes {
+    /// Appends `attrs` and `also` (each name once, the first wins), skipping namespaced
+    /// attributes (`xlink:href`), which a page never declares anything in; returns their span.
+    fn push<'a>(
+        &mut self,
+        attrs: impl Iterator<Item = (&'a LocalName, &'a str)>,
+        also: Vec<Attribute>,
+    ) -> (u32, u32) {
+        let start = self.list.len();
+        for (name, value) in attrs {
+            self.add(start, name, value);
+        }
+        for a in also
+            .iter()
+            .filter(|a| a.name.prefix.is_none() && a.name.ns.is_empty())
+        {
+            self.add(start, &a.name.local, &a.value);
+        }
+        (to_u32(start), to_u32(self.list.len()))
+    }
+
+    /// Adds one attribute to the element whose list starts at `start`, unless it has it.
+    fn add(&mut self, start: usize, name: &LocalName, value: &str) {
+        if self.list[start..].iter().any(|(n, _)| n == name) {
+            return;
+        }
+        let from = self.text.len();
+        self.text.push_str(value);
+        self.list
+            .push((name.clone(), (to_u32(from), to_u32(self.text.len()))));
+    }
+
+    fn of(&self, span: (u32, u32)) -> impl Iterator<Item = (&LocalName, &str)> {
+        self.list[span.0 as usize..span.1 as usize]
+            .iter()
+            .map(|(n, (from, to))| (n, &self.text[*from as usize..*to as usize]))
+    }
 }
 
 /// The tree the parser writes into: an arena of [`Linked`] nodes addressed by index.
@@ -426,6 +468,9 @@ struct Sink {
 
 struct Arena {
     nodes: Vec<Linked>,
+    /// Every element's attributes, taken out of the parser's own values as each element is
+    /// created: one list and one string rather than a vector and a buffer per attribute.
+    attributes: Attributes,
     /// What [`TreeSink::elem_name`] answers for a node that is not an element (the parser
     /// never asks, but the answer must not be a panic).
     no_name: QualName,
@@ -436,6 +481,7 @@ impl Default for Sink {
         Sink {
             arena: RefCell::new(Arena {
                 nodes: vec![Linked::new(Data::Document)],
+                attributes: Attributes::default(),
                 no_name: QualName::new(None, html5ever::ns!(), html5ever::local_name!("")),
             }),
             templates: RefCell::new(HashMap::new()),
@@ -529,14 +575,15 @@ impl Sink {
     /// (`application/ld+json`) is read for the page's metadata and stays.
     fn is_code(&self, node: u32) -> bool {
         let arena = self.arena.borrow();
-        let Data::Element(name, attrs) = &arena.nodes[node as usize].data else {
+        let Data::Element(name, span) = &arena.nodes[node as usize].data else {
             return false;
         };
         match &*name.local {
             "style" => true,
-            "script" => !attrs
-                .iter()
-                .any(|a| &*a.name.local == "type" && a.value.to_ascii_lowercase().contains("json")),
+            "script" => !arena
+                .attributes
+                .of(*span)
+                .any(|(n, v)| &**n == "type" && v.to_ascii_lowercase().contains("json")),
             _ => false,
         }
     }
@@ -564,11 +611,11 @@ impl Sink {
 
 impl TreeSink for Sink {
     type Handle = u32;
-    type Output = Vec<Linked>;
+    type Output = Arena;
     type ElemName<'a> = Ref<'a, QualName>;
 
-    fn finish(self) -> Vec<Linked> {
-        self.arena.into_inner().nodes
+    fn finish(self) -> Arena {
+        self.arena.into_inner()
     }
 
     fn parse_error(&self, _msg: Cow<'static, str>) {}
@@ -587,7 +634,12 @@ impl TreeSink for Sink {
     }
 
     fn create_element(&self, name: QualName, attrs: Vec<Attribute>, flags: ElementFlags) -> u32 {
-        let element = self.create(Data::Element(name, attrs));
+        let span = self
+            .arena
+            .borrow_mut()
+            .attributes
+            .push(std::iter::empty(), attrs);
+        let element = self.create(Data::Element(name, span));
         if flags.template {
             let contents = self.create(Data::Other);
             Sink::append_child(&mut self.arena.borrow_mut().nodes, element, contents);
@@ -679,14 +731,18 @@ impl TreeSink for Sink {
     }
 
     fn add_attrs_if_missing(&self, target: &u32, attrs: Vec<Attribute>) {
-        if let Data::Element(_, existing) =
-            &mut self.arena.borrow_mut().nodes[*target as usize].data
-        {
-            for a in attrs {
-                if !existing.iter().any(|e| e.name == a.name) {
-                    existing.push(a);
-                }
-            }
+        let arena = &mut *self.arena.borrow_mut();
+        if let Data::Element(_, span) = &mut arena.nodes[*target as usize].data {
+            // The element's attributes are copied to the end with the new ones after them
+            // (only `<html>` and `<body>` ever get more, once or twice a page).
+            let existing: Vec<(LocalName, String)> = arena
+                .attributes
+                .of(*span)
+                .map(|(n, v)| (n.clone(), v.to_string()))
+                .collect();
+            *span = arena
+                .attributes
+                .push(existing.iter().map(|(n, v)| (n, v.as_str())), attrs);
         }
     }
 

@@ -111,13 +111,14 @@ static AD_PLACEHOLDER: LazyLock<Regex> = LazyLock::new(|| {
         .expect("valid regex")
 });
 
-/// Compiles the placeholder pattern now rather than on the first page that needs it.
+/// Builds the placeholder pattern and the sanitiser now rather than on the first page.
 pub(crate) fn warm_up() {
     LazyLock::force(&AD_PLACEHOLDER);
+    LazyLock::force(&SANITISER);
 }
 
 /// Raw HTML handed to the sanitiser at a time (see [`render`]).
-const SANITISE_PIECE: usize = 256 * 1024;
+const SANITISE_PIECE: usize = 16 * 1024;
 
 pub fn render(dom: &Dom, a: &Analysis, roots: &[usize], base: &Url, title: &str) -> Body {
     let mut w = Writer {
@@ -622,12 +623,18 @@ pub fn escape(text: &str) -> String {
 
 /// Last line of defence: whatever the structural pass let through, only safe markup leaves.
 fn sanitise(html: &str) -> String {
+    SANITISER.clean(html).to_string()
+}
+
+/// The sanitiser's rules, built once.
+static SANITISER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
     let tags: HashSet<&str> = KEPT
         .iter()
         .chain(KEPT_INLINE_EXTRA.iter())
         .copied()
         .collect();
-    ammonia::Builder::default()
+    let mut builder = ammonia::Builder::default();
+    builder
         .tags(tags)
         .generic_attributes(HashSet::new())
         .tag_attributes(
@@ -642,15 +649,29 @@ fn sanitise(html: &str) -> String {
         )
         .url_schemes(["http", "https", "mailto"].into_iter().collect())
         .url_relative(ammonia::UrlRelative::Deny)
-        .link_rel(None)
-        .clean(html)
-        .to_string()
-}
+        .link_rel(None);
+    builder
+});
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::extract::content::analyse;
+
+    #[test]
+    fn long_bodies_are_sanitised_in_pieces_without_losing_markup() {
+        let paragraph = "<p>Text with <b>bold words</b>, <a href=/x onclick=evil()>a link</a> \
+            and more text to make the paragraph long enough.</p><script>alert(1)</script>";
+        let page = format!("<body><div>{}</div></body>", paragraph.repeat(400));
+        let body = render_all(&page);
+        assert!(body.html.len() > 2 * SANITISE_PIECE, "{}", body.html.len());
+        assert_eq!(body.html.matches("<p>").count(), 400);
+        assert_eq!(body.html.matches("</p>").count(), 400);
+        assert_eq!(body.html.matches("<b>bold words</b>").count(), 400);
+        assert!(!body.html.contains("onclick") && !body.html.contains("alert"));
+        let reparsed = Dom::parse(&body.html);
+        assert_eq!(reparsed.elements_named("a").count(), 400);
+    }
 
     fn render_all(page: &str) -> Body {
         let dom = Dom::parse(page);
