@@ -789,6 +789,14 @@ fn unlinked_per_item(dom: &Dom, a: &Analysis, list: usize) -> f64 {
 mod tests {
     use super::*;
 
+    #[test]
+    fn camel_case_classes_split_into_words() {
+        let words: Vec<&str> = camel_words("imageEmbedCredit").collect();
+        assert_eq!(words, ["image", "Embed", "Credit"]);
+        assert_eq!(camel_words("plain").collect::<Vec<_>>(), ["plain"]);
+        assert_eq!(camel_words("URLBox").collect::<Vec<_>>(), ["URLBox"]);
+    }
+
     fn body_text(page: &str) -> String {
         let dom = Dom::parse(page);
         let a = analyse(&dom);

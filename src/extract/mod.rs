@@ -84,8 +84,8 @@ pub fn warm_up() {
     }
 }
 
-/// [`WARM_UP_PAGE`] grown to the size of a typical news page (about 200 KB of markup,
-/// 3,000 nodes): menus and teaser lists around a long article.
+/// [`WARM_UP_PAGE`] grown to the size of a typical news page (about 65 KB of markup,
+/// 1,700 elements): menus and teaser lists around a long article.
 fn news_sized_page() -> String {
     let menu = "<li><a href=/section>Section name</a></li>".repeat(60);
     let teasers = "<li class=teaser><a href=/2024/07/other-story>Another story's headline \

@@ -659,6 +659,42 @@ mod tests {
     use crate::extract::content::analyse;
 
     #[test]
+    fn furniture_inside_the_article_is_left_out() {
+        let page = "<body><article>\
+            <p>First paragraph of the story, long enough to be real text.</p>\
+            <p><a href=/other-story>SEE ALSO: another story on this site</a></p>\
+            <p><a href=https://elsewhere.org/report>The full report from the agency</a></p>\
+            <div class=article-date><time>Updated 11:21 pm, November 19, 2019</time></div>\
+            <p>The vote on <time>November 19, 2019</time> was close, officials said.</p>\
+            <div class=newsCaption>A caption under the photo</div>\
+            <div class=author-bio>Jane writes about science.</div>\
+            <div><span>Advertisement</span></div>\
+            <ul><li><a href=/a>Lead one</a>. What happened next, told in a full sentence here.</li>\
+            <li><a href=/b>Lead two</a>. Another full sentence that carries its own news.</li></ul>\
+            <article><h3><a href=/p>Another post</a></h3><p>Its excerpt, a short one.</p></article>\
+            </article></body>";
+        let text = render_all(page).text();
+        for kept in [
+            "First paragraph",
+            "The full report from the agency",
+            "was close, officials said",
+            "What happened next",
+        ] {
+            assert!(text.contains(kept), "{kept:?} missing from {text:?}");
+        }
+        for dropped in [
+            "SEE ALSO",
+            "Updated 11:21",
+            "A caption",
+            "Jane writes",
+            "Advertisement",
+            "Its excerpt",
+        ] {
+            assert!(!text.contains(dropped), "{dropped:?} kept in {text:?}");
+        }
+    }
+
+    #[test]
     fn long_bodies_are_sanitised_in_pieces_without_losing_markup() {
         let paragraph = "<p>Text with <b>bold words</b>, <a href=/x onclick=evil()>a link</a> \
             and more text to make the paragraph long enough.</p><script>alert(1)</script>";
