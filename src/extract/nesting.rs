@@ -1,4 +1,5 @@
-//! A guard against absurdly deep nesting, applied to the raw HTML before it is parsed.
+//! A guard against absurdly deep nesting, applied to the raw HTML of a page that the parser
+//! found nested deeper than [`MAX_DEPTH`] (see `Dom::parse`), before it is parsed again.
 //!
 //! html5ever's tree builder checks element scopes by walking the stack of open elements, so
 //! a page nested N levels deep takes time quadratic in N: 100,000 nested `<div>`s take
