@@ -71,7 +71,7 @@ pub struct Dom {
 
 impl Dom {
     /// Parses `html` as a browser would (html5ever, scripting on, so `<noscript>` is raw
-    /// text). Pages over 4 GiB are cut at the limit: no page a feed links to is that big.
+    /// text). Pages over 2 GiB are cut there: no page a feed links to is that big.
     ///
     /// The parser takes time quadratic in nesting depth, so a page that nests deeper than
     /// [`nesting::MAX_DEPTH`] is abandoned as soon as that shows, and parsed again with the
@@ -167,7 +167,7 @@ impl Dom {
                 (
                     Kind::Text,
                     None,
-                    (to_u32(from), self.text.len_u32()),
+                    (to_u32(from), to_u32(self.text.len())),
                     (0, 0),
                 )
             }
@@ -210,7 +210,7 @@ impl Dom {
         };
         let start = self.class_id_text.len();
         self.class_id_text.push_str(&lowered);
-        (to_u32(start), self.class_id_text.len_u32())
+        (to_u32(start), to_u32(self.class_id_text.len()))
     }
 
     fn len_u32(&self) -> u32 {
@@ -291,41 +291,43 @@ impl Dom {
 
     /// The text of a subtree with white space collapsed, skipping `<script>` and `<style>`.
     pub fn text(&self, i: usize) -> String {
-        let mut out = String::new();
-        let mut j = i;
-        let end = self.end(i);
-        while j < end {
-            match self.kind(j) {
-                NodeKind::Element if is_unread(self.tag(j)) => {
-                    j = self.end(j);
-                    continue;
-                }
-                NodeKind::Text(t) => push_collapsed(&mut out, t),
-                _ => {}
-            }
-            j += 1;
-        }
-        out.trim().to_string()
+        self.collect_text(i, false)
     }
 
     /// [`Dom::text`] with a line break for every `<br>`, for the lines of a byline block.
     pub fn text_with_breaks(&self, i: usize) -> String {
+        self.collect_text(i, true)
+    }
+
+    fn collect_text(&self, i: usize, breaks: bool) -> String {
         let mut out = String::new();
-        let mut j = i;
-        let end = self.end(i);
-        while j < end {
+        for j in self.read_nodes(i) {
             match self.kind(j) {
-                NodeKind::Element if is_unread(self.tag(j)) => {
-                    j = self.end(j);
-                    continue;
-                }
-                NodeKind::Element if self.tag(j) == "br" => out.push('\n'),
                 NodeKind::Text(t) => push_collapsed(&mut out, t),
+                NodeKind::Element if breaks && self.tag(j) == "br" => out.push('\n'),
                 _ => {}
             }
-            j += 1;
         }
         out.trim().to_string()
+    }
+
+    /// The nodes of `i`'s subtree, in order, without the insides of elements whose contents
+    /// are never read as text (`<script>`, `<style>`…).
+    fn read_nodes(&self, i: usize) -> impl Iterator<Item = usize> + '_ {
+        let end = self.end(i);
+        let mut next = i;
+        std::iter::from_fn(move || {
+            if next >= end {
+                return None;
+            }
+            let current = next;
+            next = if self.kind(current) == NodeKind::Element && is_unread(self.tag(current)) {
+                self.end(current)
+            } else {
+                current + 1
+            };
+            Some(current)
+        })
     }
 
     /// Class and id of an element, lower-cased, for boilerplate and scoring heuristics.
@@ -337,31 +339,12 @@ impl Dom {
     /// Commas (including the CJK and Arabic ones) in [`Dom::text`] of `i`, without building
     /// the text: collapsing white space never adds or removes a comma.
     pub fn comma_count(&self, i: usize) -> usize {
-        let mut count = 0;
-        let mut j = i;
-        let end = self.end(i);
-        while j < end {
-            match self.kind(j) {
-                NodeKind::Element if is_unread(self.tag(j)) => {
-                    j = self.end(j);
-                    continue;
-                }
-                NodeKind::Text(t) => count += comma_count(t),
-                _ => {}
-            }
-            j += 1;
-        }
-        count
-    }
-}
-
-trait LenU32 {
-    fn len_u32(&self) -> u32;
-}
-
-impl LenU32 for String {
-    fn len_u32(&self) -> u32 {
-        to_u32(self.len())
+        self.read_nodes(i)
+            .map(|j| match self.kind(j) {
+                NodeKind::Text(t) => comma_count(t),
+                _ => 0,
+            })
+            .sum()
     }
 }
 
@@ -371,7 +354,8 @@ fn to_u32(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX - 1)
 }
 
-/// `html` cut at a character boundary below 4 GiB.
+/// `html` cut at a character boundary below 2 GiB, so every offset fits a `u32` with room
+/// to spare.
 fn cut_to_u32(html: &str) -> &str {
     const LIMIT: usize = (u32::MAX / 2) as usize;
     if html.len() <= LIMIT {
