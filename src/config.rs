@@ -30,6 +30,24 @@ pub const DEFAULT_RETRIES: u32 = 2;
 /// not fetch hundreds of pages.
 pub const DEFAULT_MAX_NEW: usize = 20;
 
+/// Upper bounds of the numeric settings. Each is far above any sensible value, and each keeps
+/// a typo from doing harm: a semaphore larger than tokio allows panics, a delay of `u64::MAX`
+/// ms sleeps forever while holding the output folder's lock.
+pub mod limits {
+    pub const MAX_TIMEOUT_SECS: u64 = 3600;
+    pub const MAX_BYTES: u64 = 1 << 30;
+    pub const MAX_REDIRECTS: usize = 50;
+    pub const MAX_CONCURRENCY: usize = 1024;
+    pub const MAX_PER_HOST_CONCURRENCY: usize = 64;
+    pub const MAX_PER_HOST_DELAY_MS: u64 = 60_000;
+    pub const MAX_RETRIES: u32 = 10;
+    pub const MAX_ITEMS: usize = 100_000;
+    pub const MAX_NEW: usize = 10_000;
+    /// Bytes of a feed name: `NAME.atom` and the temporary file beside it must fit in the
+    /// 255 bytes a file name may have on every common file system.
+    pub const MAX_NAME_BYTES: usize = 100;
+}
+
 /// What went wrong reading the config; every variant says which file and line.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
@@ -161,12 +179,12 @@ struct RawConfig {
     base_url: Option<Spanned<String>>,
     timeout_secs: Option<Spanned<u64>>,
     max_bytes: Option<Spanned<u64>>,
-    max_redirects: Option<usize>,
+    max_redirects: Option<Spanned<usize>>,
     user_agent: Option<String>,
     concurrency: Option<Spanned<usize>>,
     per_host_concurrency: Option<Spanned<usize>>,
-    per_host_delay_ms: Option<u64>,
-    retries: Option<u32>,
+    per_host_delay_ms: Option<Spanned<u64>>,
+    retries: Option<Spanned<u32>>,
     max_items: Option<Spanned<usize>>,
     formats: Option<Spanned<Vec<Format>>>,
     interval_minutes: Option<Spanned<u32>>,
@@ -183,7 +201,7 @@ struct RawFeed {
     urls: Option<Vec<Spanned<String>>>,
     title: Option<String>,
     description: Option<String>,
-    language: Option<String>,
+    language: Option<Spanned<String>>,
     site_url: Option<Spanned<String>>,
     max_items: Option<Spanned<usize>>,
     formats: Option<Spanned<Vec<Format>>>,
@@ -211,7 +229,7 @@ impl Config {
 
     /// Parses config text as if it had been read from `path`.
     pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
-        let errors = Located { text, path };
+        let errors = Located::new(text, path);
         let raw: RawConfig = toml::from_str(text).map_err(|e| {
             let line = e.span().map(|s| errors.line_of(s.start)).unwrap_or(1);
             errors.at_line(line, e.message().trim().to_string())
@@ -229,6 +247,19 @@ impl Config {
             Some(dir) => folder.join(dir.get_ref()),
             None => folder.join("feeds"),
         };
+        if output_dir.exists() && !output_dir.is_dir() {
+            let line = raw
+                .output_dir
+                .as_ref()
+                .map_or(1, |d| errors.line_of(d.span().start));
+            return Err(errors.at_line(
+                line,
+                format!(
+                    "output_dir {} exists and is not a folder; name a folder (it is created if missing)",
+                    output_dir.display()
+                ),
+            ));
+        }
         let base_url = raw
             .base_url
             .as_ref()
@@ -236,42 +267,80 @@ impl Config {
             .transpose()?
             .map(with_trailing_slash);
         let mut fetch = FetchSettings::default();
-        if let Some(t) = &raw.timeout_secs {
-            if *t.get_ref() == 0 {
-                return Err(errors.at(t.span(), "timeout_secs must be at least 1".into()));
-            }
-            fetch.timeout = Duration::from_secs(*t.get_ref());
+        if let Some(t) = bounded(
+            &errors,
+            raw.timeout_secs.as_ref(),
+            "timeout_secs",
+            1,
+            limits::MAX_TIMEOUT_SECS,
+        )? {
+            fetch.timeout = Duration::from_secs(t);
         }
-        if let Some(m) = &raw.max_bytes {
-            if *m.get_ref() == 0 {
-                return Err(errors.at(m.span(), "max_bytes must be at least 1".into()));
-            }
-            fetch.max_bytes = *m.get_ref();
+        if let Some(m) = bounded(
+            &errors,
+            raw.max_bytes.as_ref(),
+            "max_bytes",
+            1,
+            limits::MAX_BYTES,
+        )? {
+            fetch.max_bytes = m;
         }
-        if let Some(r) = raw.max_redirects {
+        if let Some(r) = bounded(
+            &errors,
+            raw.max_redirects.as_ref(),
+            "max_redirects",
+            0,
+            limits::MAX_REDIRECTS,
+        )? {
             fetch.max_redirects = r;
         }
         if let Some(ua) = raw.user_agent {
             fetch.user_agent = ua;
         }
-        if let Some(n) = positive(
+        if let Some(n) = bounded(
             &errors,
             raw.per_host_concurrency.as_ref(),
             "per_host_concurrency",
+            1,
+            limits::MAX_PER_HOST_CONCURRENCY,
         )? {
             fetch.per_host_concurrency = n;
         }
-        if let Some(ms) = raw.per_host_delay_ms {
+        if let Some(ms) = bounded(
+            &errors,
+            raw.per_host_delay_ms.as_ref(),
+            "per_host_delay_ms",
+            0,
+            limits::MAX_PER_HOST_DELAY_MS,
+        )? {
             fetch.per_host_delay = Duration::from_millis(ms);
         }
-        if let Some(r) = raw.retries {
+        if let Some(r) = bounded(
+            &errors,
+            raw.retries.as_ref(),
+            "retries",
+            0,
+            limits::MAX_RETRIES,
+        )? {
             fetch.retries = r;
         }
-        let concurrency = positive(&errors, raw.concurrency.as_ref(), "concurrency")?
-            .unwrap_or(DEFAULT_CONCURRENCY);
+        let concurrency = bounded(
+            &errors,
+            raw.concurrency.as_ref(),
+            "concurrency",
+            1,
+            limits::MAX_CONCURRENCY,
+        )?
+        .unwrap_or(DEFAULT_CONCURRENCY);
         fetch.concurrency = concurrency;
-        let default_max_items =
-            positive(&errors, raw.max_items.as_ref(), "max_items")?.unwrap_or(DEFAULT_MAX_ITEMS);
+        let default_max_items = bounded(
+            &errors,
+            raw.max_items.as_ref(),
+            "max_items",
+            1,
+            limits::MAX_ITEMS,
+        )?
+        .unwrap_or(DEFAULT_MAX_ITEMS);
         let default_formats =
             formats(&errors, raw.formats.as_ref())?.unwrap_or_else(|| vec![Format::Rss]);
         let interval_minutes = match &raw.interval_minutes {
@@ -282,14 +351,18 @@ impl Config {
         };
 
         let mut feeds: Vec<FeedConfig> = Vec::with_capacity(raw.feeds.len());
+        // Case-folded, because `a.xml` and `A.xml` are one file on case-insensitive disks.
+        let mut lines_by_name: std::collections::HashMap<String, usize> =
+            std::collections::HashMap::with_capacity(raw.feeds.len());
         for table in &raw.feeds {
             let feed = feed_config(&errors, table, &folder, default_max_items, &default_formats)?;
-            if let Some(other) = feeds.iter().find(|f| f.name == feed.name) {
+            if let Some(other) = lines_by_name.insert(feed.name.to_lowercase(), feed.line) {
                 return Err(errors.at_line(
                     feed.line,
                     format!(
-                        "feed name {:?} is already used on line {}; names must be unique",
-                        feed.name, other.line
+                        "feed name {:?} is already used on line {other}; names must be unique, \
+                         ignoring case (they are file names, and some disks ignore case)",
+                        feed.name
                     ),
                 ));
             }
@@ -328,8 +401,9 @@ fn feed_config(
         return Err(errors.at(
             raw.name.span(),
             format!(
-                "feed name {:?} must be a file stem: letters, digits, '-', '_' or '.', not starting with '.'",
-                raw.name.get_ref()
+                "feed name {:?} must be a file stem: letters, digits, '-', '_' or '.', not starting with '.', at most {} bytes",
+                raw.name.get_ref(),
+                limits::MAX_NAME_BYTES
             ),
         ));
     }
@@ -350,14 +424,26 @@ fn feed_config(
         .as_ref()
         .map(|u| errors.http_url(u, "site_url"))
         .transpose()?;
-    let max_items =
-        positive(errors, raw.max_items.as_ref(), "max_items")?.unwrap_or(default_max_items);
+    let max_items = bounded(
+        errors,
+        raw.max_items.as_ref(),
+        "max_items",
+        1,
+        limits::MAX_ITEMS,
+    )?
+    .unwrap_or(default_max_items);
+    let language = raw
+        .language
+        .as_ref()
+        .filter(|l| !l.get_ref().trim().is_empty())
+        .map(|l| language_tag(errors, l))
+        .transpose()?;
     Ok(FeedConfig {
         name: name.to_string(),
         pages,
         title: raw.title.clone().filter(|t| !t.trim().is_empty()),
         description: raw.description.clone().filter(|d| !d.trim().is_empty()),
-        language: raw.language.clone().filter(|l| !l.trim().is_empty()),
+        language,
         site_url,
         max_items,
         formats: formats(errors, raw.formats.as_ref())?.unwrap_or_else(|| default_formats.to_vec()),
@@ -374,7 +460,8 @@ fn feed_config(
             })
             .transpose()?,
         follow: raw.follow.unwrap_or(true),
-        max_new: positive(errors, raw.max_new.as_ref(), "max_new")?.unwrap_or(DEFAULT_MAX_NEW),
+        max_new: bounded(errors, raw.max_new.as_ref(), "max_new", 1, limits::MAX_NEW)?
+            .unwrap_or(DEFAULT_MAX_NEW),
         include: patterns(errors, &raw.include, "include")?,
         exclude: patterns(errors, &raw.exclude, "exclude")?,
         line,
@@ -447,6 +534,7 @@ pub fn resolve_source(source: &str, folder: &Path) -> Result<Url, String> {
 
 fn is_valid_name(name: &str) -> bool {
     !name.is_empty()
+        && name.len() <= limits::MAX_NAME_BYTES
         && !name.starts_with('.')
         && name
             .chars()
@@ -461,34 +549,68 @@ fn with_trailing_slash(mut url: Url) -> Url {
     url
 }
 
-fn positive(
+/// A number setting within `min..=max`, or an error at its line saying the allowed range.
+fn bounded<T: Copy + PartialOrd + std::fmt::Display>(
     errors: &Located,
-    value: Option<&Spanned<usize>>,
+    value: Option<&Spanned<T>>,
     key: &str,
-) -> Result<Option<usize>, ConfigError> {
+    min: T,
+    max: T,
+) -> Result<Option<T>, ConfigError> {
     match value {
-        Some(v) if *v.get_ref() == 0 => {
-            Err(errors.at(v.span(), format!("{key} must be at least 1")))
+        Some(v) if *v.get_ref() < min => {
+            Err(errors.at(v.span(), format!("{key} must be at least {min}")))
         }
+        Some(v) if *v.get_ref() > max => Err(errors.at(
+            v.span(),
+            format!(
+                "{key} = {} is more than the {max} feedgen accepts",
+                v.get_ref()
+            ),
+        )),
         Some(v) => Ok(Some(*v.get_ref())),
         None => Ok(None),
     }
 }
 
-/// Turns byte offsets of the config text into `file:line` errors.
-struct Located<'a> {
-    text: &'a str,
-    path: &'a Path,
+/// A BCP 47 language tag as feeds carry it (`en`, `pt-BR`, `zh-Hant-TW`): it is written
+/// verbatim into `<language>` and `xml:lang`, where anything else makes the file invalid.
+fn language_tag(errors: &Located, value: &Spanned<String>) -> Result<String, ConfigError> {
+    let tag = value.get_ref().trim();
+    let mut parts = tag.split('-');
+    let primary_ok = parts
+        .next()
+        .is_some_and(|p| (2..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphabetic()));
+    let rest_ok =
+        parts.all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()));
+    if primary_ok && rest_ok {
+        Ok(tag.to_string())
+    } else {
+        Err(errors.at(
+            value.span(),
+            format!("language {tag:?} is not a language tag such as \"en\" or \"pt-BR\""),
+        ))
+    }
 }
 
-impl Located<'_> {
+/// Turns byte offsets of the config text into `file:line` errors.
+struct Located<'a> {
+    path: &'a Path,
+    /// Byte offset where each line starts, so finding a line is a binary search: a config of
+    /// 40,000 feeds asks for as many lines.
+    line_starts: Vec<usize>,
+}
+
+impl<'a> Located<'a> {
+    fn new(text: &str, path: &'a Path) -> Located<'a> {
+        let line_starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        Located { path, line_starts }
+    }
+
     fn line_of(&self, offset: usize) -> usize {
-        let end = offset.min(self.text.len());
-        self.text.as_bytes()[..end]
-            .iter()
-            .filter(|&&b| b == b'\n')
-            .count()
-            + 1
+        self.line_starts.partition_point(|&start| start <= offset)
     }
 
     fn at_line(&self, line: usize, message: String) -> ConfigError {
@@ -612,6 +734,73 @@ mod tests {
             "[[feeds]]\nname = \"a\"\nurl = \"https://e.org/\"\n[feeds.select]\nitem = \"div[\"\n",
         );
         assert!(m.contains(":4:") && m.contains("not valid CSS"), "{m}");
+    }
+
+    #[test]
+    fn numbers_past_their_bounds_are_refused_at_their_line() {
+        let feed = "[[feeds]]\nname = \"a\"\nurl = \"https://e.org/\"\n";
+        for (key, value) in [
+            ("concurrency", "18446744073709551615"),
+            ("per_host_concurrency", "100000"),
+            ("per_host_delay_ms", "18446744073709551615"),
+            ("timeout_secs", "99999999"),
+            ("max_bytes", "99999999999999"),
+            ("retries", "4000000000"),
+            ("max_redirects", "1000"),
+        ] {
+            let m = message(&format!("{feed}{key} = {value}\n"));
+            assert!(m.contains(":4:") && m.contains(key), "{key}: {m}");
+        }
+        let m = message(&format!(
+            "[[feeds]]\nname = \"{}\"\nurl = \"https://e.org/\"\n",
+            "n".repeat(101)
+        ));
+        assert!(m.contains(":2:") && m.contains("at most 100 bytes"), "{m}");
+    }
+
+    #[test]
+    fn names_that_differ_only_in_case_collide() {
+        let m = message("[[feeds]]\nname = \"News\"\nurl = \"https://e.org/\"\n[[feeds]]\nname = \"news\"\nurl = \"https://e.org/2\"\n");
+        assert!(
+            m.contains(":4:") && m.contains("line 1") && m.contains("ignoring case"),
+            "{m}"
+        );
+    }
+
+    #[test]
+    fn language_must_be_a_language_tag() {
+        let ok = parse("[[feeds]]\nname = \"a\"\nurl = \"https://e.org/\"\nlanguage = \"pt-BR\"\n")
+            .unwrap();
+        assert_eq!(ok.feeds[0].language.as_deref(), Some("pt-BR"));
+        for bad in ["en\\\" onload=\\\"x", "<b>", "e", "en_US", "en--x"] {
+            let m = message(&format!(
+                "[[feeds]]\nname = \"a\"\nurl = \"https://e.org/\"\nlanguage = \"{bad}\"\n"
+            ));
+            assert!(
+                m.contains(":4:") && m.contains("language tag"),
+                "{bad}: {m}"
+            );
+        }
+    }
+
+    #[test]
+    fn an_output_dir_that_is_a_file_is_a_config_error() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("taken"), "x").unwrap();
+        let path = dir.path().join("config.toml");
+        let text = "output_dir = \"taken\"\n[[feeds]]\nname = \"a\"\nurl = \"https://e.org/\"\n";
+        let m = Config::parse(text, &path).unwrap_err().to_string();
+        assert!(m.contains(":1:") && m.contains("not a folder"), "{m}");
+    }
+
+    #[test]
+    fn many_feeds_load_in_linear_time() {
+        let text: String = (0..40_000)
+            .map(|i| format!("[[feeds]]\nname = \"f{i}\"\nurl = \"https://e{i}.example/\"\n"))
+            .collect();
+        let config = parse(&text).unwrap();
+        assert_eq!(config.feeds.len(), 40_000);
+        assert_eq!(config.feeds[39_999].line, 3 * 39_999 + 1);
     }
 
     #[test]

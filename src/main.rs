@@ -85,12 +85,23 @@ struct FetchArgs {
 }
 
 impl FetchArgs {
-    fn settings(&self) -> FetchSettings {
-        FetchSettings {
-            timeout: Duration::from_secs(self.timeout.max(1)),
-            max_bytes: self.max_bytes.max(1),
-            ..FetchSettings::default()
+    fn settings(&self) -> Result<FetchSettings, UsageError> {
+        use config::limits::{MAX_BYTES, MAX_TIMEOUT_SECS};
+        if !(1..=MAX_TIMEOUT_SECS).contains(&self.timeout) {
+            return Err(UsageError(format!(
+                "--timeout must be between 1 and {MAX_TIMEOUT_SECS} seconds"
+            )));
         }
+        if !(1..=MAX_BYTES).contains(&self.max_bytes) {
+            return Err(UsageError(format!(
+                "--max-bytes must be between 1 and {MAX_BYTES}"
+            )));
+        }
+        Ok(FetchSettings {
+            timeout: Duration::from_secs(self.timeout),
+            max_bytes: self.max_bytes,
+            ..FetchSettings::default()
+        })
     }
 }
 
@@ -178,7 +189,7 @@ fn main() -> ExitCode {
     match outcome {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("feedgen: error: {e:#}");
+            eprintln!("feedgen: error: {}", describe(&e));
             if e.downcast_ref::<UsageError>().is_some()
                 || e.downcast_ref::<config::ConfigError>().is_some()
             {
@@ -188,6 +199,21 @@ fn main() -> ExitCode {
             }
         }
     }
+}
+
+/// The error and the causes its own message does not already say: our typed errors name
+/// their cause in their text, and printing the chain again would repeat it
+/// ("File exists (os error 17): File exists (os error 17)").
+fn describe(e: &anyhow::Error) -> String {
+    let mut text = e.to_string();
+    for cause in e.chain().skip(1) {
+        let cause = cause.to_string();
+        if !text.contains(&cause) {
+            text.push_str(": ");
+            text.push_str(&cause);
+        }
+    }
+    text
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime> {
@@ -268,8 +294,17 @@ fn parse_page_url(text: &str) -> Result<Url> {
 
 fn cmd_one_shot(url_text: &str, args: &OneShot) -> Result<ExitCode> {
     let url = parse_page_url(url_text)?;
-    if args.max_items == 0 {
-        bail!(UsageError("--max-items must be at least 1".into()));
+    if !(1..=config::limits::MAX_ITEMS).contains(&args.max_items) {
+        bail!(UsageError(format!(
+            "--max-items must be between 1 and {}",
+            config::limits::MAX_ITEMS
+        )));
+    }
+    if !(1..=config::limits::MAX_NEW).contains(&args.max_new) {
+        bail!(UsageError(format!(
+            "--max-new must be between 1 and {}",
+            config::limits::MAX_NEW
+        )));
     }
     let format = args
         .format
@@ -288,7 +323,7 @@ fn cmd_one_shot(url_text: &str, args: &OneShot) -> Result<ExitCode> {
     source.site_url.clone_from(&args.site_url);
     source.max_new = args.max_new;
     let session = Session::new(
-        args.fetch.settings(),
+        args.fetch.settings()?,
         State::default(),
         RunOptions::default(),
     )?;
@@ -379,7 +414,7 @@ fn cmd_extract(
         }
         (None, Some(url)) => {
             let url = parse_page_url(url)?;
-            let page = runtime()?.block_on(Fetcher::new(fetch.settings())?.fetch(&url))?;
+            let page = runtime()?.block_on(Fetcher::new(fetch.settings()?)?.fetch(&url))?;
             (page.html, page.url)
         }
         (None, None) => bail!(UsageError(

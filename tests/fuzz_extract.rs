@@ -5,51 +5,13 @@
 //! `FEEDGEN_FUZZ_SECONDS=600 cargo test --release --test fuzz_extract -- --nocapture`
 //! (each of the two generators gets that long), or with more cases: `FEEDGEN_FUZZ_CASES=…`.
 
+mod common;
+
 use chrono::Utc;
 use feedgen::extract::extract;
 use feedgen::feed::{Entry, Feed, Format};
 use proptest::prelude::*;
-use proptest::test_runner::{Config, TestRunner};
 use url::Url;
-
-fn cases() -> u32 {
-    std::env::var("FEEDGEN_FUZZ_CASES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(300)
-}
-
-/// Runs batches of `cases()` until `FEEDGEN_FUZZ_SECONDS` have passed (one batch without it).
-fn fuzz<S: Strategy>(strategy: S, check: impl Fn(S::Value)) {
-    let budget = std::env::var("FEEDGEN_FUZZ_SECONDS")
-        .ok()
-        .and_then(|v| v.parse::<u64>().ok());
-    let started = std::time::Instant::now();
-    let mut total = 0u64;
-    loop {
-        let config = Config {
-            cases: cases(),
-            rng_seed: proptest::test_runner::RngSeed::Fixed(total),
-            ..Config::default()
-        };
-        TestRunner::new(config)
-            .run(&strategy, |value| {
-                check(value);
-                Ok(())
-            })
-            .expect("no panic");
-        total += u64::from(cases());
-        if budget.is_none_or(|b| started.elapsed().as_secs() >= b) {
-            break;
-        }
-    }
-    if budget.is_some() {
-        println!(
-            "fuzzed {total} cases in {:.0}s without a failure",
-            started.elapsed().as_secs_f64()
-        );
-    }
-}
 
 fn page_url() -> Url {
     Url::parse("https://fuzz.example/news/a.html").expect("valid URL")
@@ -126,12 +88,12 @@ fn feed_still_parses(html: &str) {
 
 #[test]
 fn random_markup_never_panics() {
-    fuzz(random_page(), |page| feed_still_parses(&page));
+    common::fuzz(random_page(), |page| feed_still_parses(&page));
 }
 
 #[test]
 fn mutated_real_pages_never_panic() {
-    fuzz(mutated_seed(), |bytes| {
+    common::fuzz(mutated_seed(), |bytes| {
         feed_still_parses(&feedgen::fetch::charset::decode(&bytes, None))
     });
 }

@@ -304,3 +304,46 @@ pub fn check_feed(files: &[&Path]) {
     let report = format!("{}{}", stdout(&out), stderr(&out));
     assert!(out.status.success(), "check-feed failed:\n{report}");
 }
+
+/// Cases per fuzz batch: a few hundred in CI, more with `FEEDGEN_FUZZ_CASES`.
+pub fn fuzz_cases() -> u32 {
+    std::env::var("FEEDGEN_FUZZ_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(300)
+}
+
+/// Runs `check` on batches of generated values until `FEEDGEN_FUZZ_SECONDS` have passed
+/// (one batch without it), each batch from its own fixed seed so a failure can be replayed.
+/// A panic in `check` fails the test with the (shrunk) value that caused it.
+pub fn fuzz<S: proptest::strategy::Strategy>(strategy: S, check: impl Fn(S::Value)) {
+    use proptest::test_runner::{Config, RngSeed, TestRunner};
+    let budget = std::env::var("FEEDGEN_FUZZ_SECONDS")
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok());
+    let started = std::time::Instant::now();
+    let mut total = 0u64;
+    loop {
+        let config = Config {
+            cases: fuzz_cases(),
+            rng_seed: RngSeed::Fixed(total),
+            ..Config::default()
+        };
+        TestRunner::new(config)
+            .run(&strategy, |value| {
+                check(value);
+                Ok(())
+            })
+            .expect("no panic");
+        total += u64::from(fuzz_cases());
+        if budget.is_none_or(|b| started.elapsed().as_secs() >= b) {
+            break;
+        }
+    }
+    if budget.is_some() {
+        println!(
+            "fuzzed {total} cases in {:.0}s without a failure",
+            started.elapsed().as_secs_f64()
+        );
+    }
+}
