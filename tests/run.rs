@@ -272,7 +272,7 @@ fn hostile_markup_is_sanitised_and_the_feed_stays_well_formed() {
     let entry = &feed.entries[0];
     assert_eq!(
         entry.title.as_ref().unwrap().content,
-        "Tricky <title> & ]]> 🦀"
+        "Tricky ‹title› & ]]> 🦀"
     );
     let content = entry.content.as_ref().and_then(|c| c.body.clone()).unwrap();
     for bad in [

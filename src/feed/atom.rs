@@ -7,8 +7,8 @@ use chrono::{DateTime, Utc};
 use atom_syndication::extension::{Extension, ExtensionMap};
 
 use super::{
-    credited_authors, image_type, media_content_attrs, stylesheet, text_safe, Entry, Feed, Format,
-    MEDIA_NS,
+    credited_authors, enclosure_type, media_content_attrs, plain_text, stylesheet, text_safe,
+    Entry, Feed, Format, MEDIA_NS,
 };
 
 /// Renders the feed as an Atom 1.0 document.
@@ -34,10 +34,10 @@ pub fn render(feed: &Feed) -> String {
         .or(newest)
         .unwrap_or_else(|| DateTime::<Utc>::UNIX_EPOCH.fixed_offset());
     let atom = atom_syndication::Feed {
-        title: Text::plain(text_safe(&feed.title)),
+        title: Text::plain(plain_text(&feed.title)),
         id: text_safe(feed.self_url.as_deref().unwrap_or(&feed.link)),
         updated,
-        subtitle: Some(Text::plain(text_safe(&feed.description))),
+        subtitle: Some(Text::plain(plain_text(&feed.description))),
         generator: Some(Generator {
             value: "feedgen".into(),
             uri: Some(env!("CARGO_PKG_REPOSITORY").into()),
@@ -66,14 +66,12 @@ fn entry(e: &Entry, feed: &Feed) -> atom_syndication::Entry {
         ..Link::default()
     }];
     if let Some(image) = &e.image {
-        if let Some(mime) = image_type(image) {
-            links.push(Link {
-                href: text_safe(image),
-                rel: "enclosure".into(),
-                mime_type: Some(mime.into()),
-                ..Link::default()
-            });
-        }
+        links.push(Link {
+            href: text_safe(image),
+            rel: "enclosure".into(),
+            mime_type: Some(enclosure_type(image).into()),
+            ..Link::default()
+        });
     }
     let mut extensions = ExtensionMap::default();
     if let Some(image) = &e.image {
@@ -95,14 +93,14 @@ fn entry(e: &Entry, feed: &Feed) -> atom_syndication::Entry {
     }
     atom_syndication::Entry {
         extensions,
-        title: Text::plain(text_safe(&e.title)),
+        title: Text::plain(plain_text(&e.title)),
         id: text_safe(&e.id),
         updated: e.updated,
         published: Some(e.published),
         authors: credited_authors(e, feed)
             .into_iter()
             .map(|name| Person {
-                name: text_safe(name),
+                name: plain_text(name),
                 ..Person::default()
             })
             .collect(),
@@ -110,12 +108,12 @@ fn entry(e: &Entry, feed: &Feed) -> atom_syndication::Entry {
             .categories
             .iter()
             .map(|c| Category {
-                term: text_safe(c),
+                term: plain_text(c),
                 ..Category::default()
             })
             .collect(),
         links,
-        summary: Some(Text::plain(text_safe(&e.summary))),
+        summary: Some(Text::plain(plain_text(&e.summary))),
         content: (!e.content_html.is_empty()).then(|| Content {
             value: Some(text_safe(&e.content_html)),
             content_type: Some("html".into()),

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::{credited_authors, text_safe, Entry, Feed};
+use super::{credited_authors, plain_text, text_safe, Entry, Feed};
 
 const VERSION: &str = "https://jsonfeed.org/version/1.1";
 
@@ -60,10 +60,10 @@ struct Author {
 pub fn render(feed: &Feed) -> String {
     let doc = JsonFeed {
         version: VERSION.into(),
-        title: text_safe(&feed.title),
+        title: plain_text(&feed.title),
         home_page_url: Some(text_safe(&feed.link)).filter(|l| !l.is_empty()),
         feed_url: feed.self_url.as_deref().map(text_safe),
-        description: Some(text_safe(&feed.description)).filter(|d| !d.is_empty()),
+        description: Some(plain_text(&feed.description)).filter(|d| !d.is_empty()),
         language: feed.language.as_deref().map(text_safe),
         feedgen: feed.last_build.map(|d| Extension {
             last_build: Some(d.to_rfc3339()),
@@ -79,17 +79,19 @@ fn item(e: &Entry, feed: &Feed) -> Item {
     Item {
         id: text_safe(&e.id),
         url: text_safe(&e.link),
-        title: text_safe(&e.title),
+        title: plain_text(&e.title),
         content_html: Some(text_safe(&e.content_html)).filter(|c| !c.is_empty()),
-        summary: Some(text_safe(&e.summary)).filter(|s| !s.is_empty()),
+        summary: Some(plain_text(&e.summary)).filter(|s| !s.is_empty()),
         image: e.image.as_deref().map(text_safe),
         date_published: e.published.to_rfc3339(),
         date_modified: e.updated.to_rfc3339(),
         authors: credited_authors(e, feed)
             .into_iter()
-            .map(|n| Author { name: text_safe(n) })
+            .map(|n| Author {
+                name: plain_text(n),
+            })
             .collect(),
-        tags: e.categories.iter().map(|t| text_safe(t)).collect(),
+        tags: e.categories.iter().map(|t| plain_text(t)).collect(),
     }
 }
 

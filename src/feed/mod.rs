@@ -80,12 +80,47 @@ impl std::str::FromStr for Format {
 /// Drops the characters XML 1.0 forbids: one NUL in a page must not make a feed unreadable.
 /// JSON could carry them, but readers show them as garbage, so every format drops them.
 pub fn text_safe(text: &str) -> String {
-    text.chars()
-        .filter(|&c| {
-            matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..='\u{10FFFF}')
-        })
-        .collect()
+    text.chars().filter(|&c| is_xml_char(c)).collect()
 }
+
+/// Plain text as every reader can show it safely: no XML-forbidden characters, no bidi
+/// embedding, override or isolate controls (U+202A–U+202E, U+2066–U+2069), which let a title
+/// display as something other than what it says, and no text that reads as markup. RSS
+/// never said whether a title is text or HTML, and careless readers render it as HTML, so a
+/// visible `<script>` becomes `‹script›` (U+2039/U+203A): the same to a person's eye, inert
+/// to every parser, and no longer "HTML in a title" to the W3C validator. Idempotent, so a
+/// file read back and written again is byte-identical.
+pub fn plain_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut inside_tag = false;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' => {}
+            '<' if chars
+                .peek()
+                .is_some_and(|&n| n.is_ascii_alphabetic() || matches!(n, '/' | '!' | '?')) =>
+            {
+                inside_tag = true;
+                out.push('\u{2039}');
+            }
+            '>' if inside_tag => {
+                inside_tag = false;
+                out.push('\u{203A}');
+            }
+            c if is_xml_char(c) => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+fn is_xml_char(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..='\u{10FFFF}')
+}
+
+/// Between the names of a byline written as one string (RSS's `dc:creator`).
+pub const BYLINE_SEPARATOR: &str = ", ";
 
 /// What an entry says about its author: its own authors, or the feed's title (the
 /// publisher) when the page names none. Readers show a missing author as a blank.
@@ -112,6 +147,14 @@ pub fn media_content_attrs(image: &str) -> std::collections::BTreeMap<String, St
         attrs.insert("type".into(), mime.into());
     }
     attrs
+}
+
+/// The type an enclosure announces for a lead image. An enclosure must carry a type, and
+/// readers that take pictures only from enclosures show none without one; an image URL with
+/// no telling extension (CDN URLs often have none) is announced as JPEG, which is what such
+/// URLs serve most often, and every reader decodes what it receives, not what was announced.
+pub fn enclosure_type(url: &str) -> &'static str {
+    image_type(url).unwrap_or("image/jpeg")
 }
 
 /// The MIME type of an image URL by its extension, for enclosures.
@@ -208,18 +251,18 @@ impl Entry {
         Entry {
             id: link.clone(),
             link,
-            title: article.title.clone(),
-            authors: article.authors.clone(),
+            title: plain_text(&article.title),
+            authors: article.authors.iter().map(|a| plain_text(a)).collect(),
             published,
             updated: article
                 .updated
                 .filter(|u| *u > published)
                 .unwrap_or(published),
             date_is_first_seen: article.published.is_none(),
-            summary: article.summary.clone(),
+            summary: plain_text(&article.summary),
             content_html: article.content_html.clone(),
             image: article.image.as_ref().map(|u| u.to_string()),
-            categories: article.tags.clone(),
+            categories: article.tags.iter().map(|t| plain_text(t)).collect(),
         }
     }
 
@@ -227,10 +270,29 @@ impl Entry {
     pub fn same_content(&self, other: &Entry) -> bool {
         self.title == other.title
             && self.link == other.link
-            && self.authors == other.authors
+            // As a byline: RSS keeps the names as one string, and that is what readers show.
+            && self.authors.join(BYLINE_SEPARATOR) == other.authors.join(BYLINE_SEPARATOR)
             && self.summary == other.summary
             && self.content_html == other.content_html
             && self.image == other.image
             && self.categories == other.categories
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_text_is_inert_and_idempotent() {
+        let tricky =
+            "Invoice \u{202E}fdp.exe <script>alert(1)</script> a < b, c > d \u{0}<!-- x -->";
+        let clean = plain_text(tricky);
+        assert_eq!(
+            clean,
+            "Invoice fdp.exe ‹script›alert(1)‹/script› a < b, c > d ‹!-- x --›"
+        );
+        assert_eq!(plain_text(&clean), clean);
+        assert_eq!(plain_text("مرحبا \u{2067}x\u{2069}"), "مرحبا x");
     }
 }

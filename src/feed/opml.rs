@@ -3,7 +3,7 @@
 use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
 use quick_xml::Writer;
 
-use super::text_safe;
+use super::{plain_text, text_safe};
 
 /// One subscription in the list.
 #[derive(Debug, Clone, PartialEq)]
@@ -27,13 +27,13 @@ pub fn render(title: &str, outlines: &[Outline]) -> String {
         w.write_event(Event::Start(opml))?;
         w.write_event(Event::Start(BytesStart::new("head")))?;
         w.write_event(Event::Start(BytesStart::new("title")))?;
-        w.write_event(Event::Text(BytesText::new(&text_safe(title))))?;
+        w.write_event(Event::Text(BytesText::new(&plain_text(title))))?;
         w.write_event(Event::End(BytesEnd::new("title")))?;
         w.write_event(Event::End(BytesEnd::new("head")))?;
         w.write_event(Event::Start(BytesStart::new("body")))?;
         for o in outlines {
             let mut outline = BytesStart::new("outline");
-            let title = text_safe(&o.title);
+            let title = plain_text(&o.title);
             outline.push_attribute(("type", o.kind));
             outline.push_attribute(("text", title.as_str()));
             outline.push_attribute(("title", title.as_str()));

@@ -12,8 +12,8 @@ use rss::{Category, Channel, Enclosure, Guid, Item};
 use crate::extract::render::escape;
 
 use super::{
-    credited_authors, image_type, media_content_attrs, stylesheet, text_safe as xml_safe, Entry,
-    Feed, MEDIA_NS,
+    credited_authors, enclosure_type, media_content_attrs, plain_text, stylesheet,
+    text_safe as xml_safe, Entry, Feed, BYLINE_SEPARATOR, MEDIA_NS,
 };
 
 const ATOM_NS: &str = "http://www.w3.org/2005/Atom";
@@ -44,9 +44,9 @@ pub fn render(feed: &Feed) -> String {
         namespaces.insert("media".to_string(), MEDIA_NS.to_string());
     }
     let channel = Channel {
-        title: xml_safe(&feed.title),
+        title: plain_text(&feed.title),
         link: xml_safe(&feed.link),
-        description: xml_safe(&feed.description),
+        description: plain_text(&feed.description),
         language: feed.language.as_deref().map(xml_safe),
         generator: Some(crate::GENERATOR.to_string()),
         docs: Some("https://www.rssboard.org/rss-specification".to_string()),
@@ -91,13 +91,11 @@ fn item(entry: &Entry, feed: &Feed) -> Item {
     let mut enclosure = None;
     if let Some(image) = &entry.image {
         let image = xml_safe(image);
-        if let Some(mime) = image_type(&image) {
-            enclosure = Some(Enclosure {
-                url: image.clone(),
-                length: "0".into(),
-                mime_type: mime.into(),
-            });
-        }
+        enclosure = Some(Enclosure {
+            url: image.clone(),
+            length: "0".into(),
+            mime_type: enclosure_type(&image).into(),
+        });
         let content = Extension {
             name: "media:content".into(),
             attrs: media_content_attrs(&image),
@@ -110,15 +108,19 @@ fn item(entry: &Entry, feed: &Feed) -> Item {
                 .collect(),
         );
     }
-    let creators: Vec<String> = credited_authors(entry, feed)
+    // One `dc:creator` holding the whole byline: with several, RSS readers show only the
+    // first (rss-parser, gofeed) or only the last (newsboat, feedparser's `.author`).
+    let byline = credited_authors(entry, feed)
         .into_iter()
-        .map(xml_safe)
-        .collect();
+        .map(plain_text)
+        .collect::<Vec<_>>()
+        .join(BYLINE_SEPARATOR);
+    let creators: Vec<String> = [byline].into_iter().filter(|b| !b.is_empty()).collect();
     Item {
-        title: Some(xml_safe(&entry.title)),
+        title: Some(plain_text(&entry.title)),
         link: Some(xml_safe(&entry.link)),
         // RSS descriptions are HTML by convention; the summary is plain text.
-        description: Some(escape(&xml_safe(&entry.summary))),
+        description: Some(escape(&plain_text(&entry.summary))),
         content: Some(xml_safe(&entry.content_html)).filter(|c| !c.is_empty()),
         guid: Some(Guid {
             value: xml_safe(&entry.id),
@@ -133,7 +135,7 @@ fn item(entry: &Entry, feed: &Feed) -> Item {
             .categories
             .iter()
             .map(|c| Category {
-                name: xml_safe(c),
+                name: plain_text(c),
                 domain: None,
             })
             .collect(),
@@ -204,7 +206,13 @@ fn entry_from_item(item: &Item) -> Result<Entry, String> {
         authors: item
             .dublin_core_ext
             .as_ref()
-            .map(|dc| dc.creators.clone())
+            .map(|dc| {
+                dc.creators
+                    .iter()
+                    .flat_map(|c| c.split(BYLINE_SEPARATOR))
+                    .map(str::to_string)
+                    .collect()
+            })
             .unwrap_or_default(),
         published,
         // RSS has no modification date; the store prefers a format that has one.
@@ -259,14 +267,17 @@ mod tests {
         feed.language = Some("id".into());
         feed.entries = vec![entry("https://e.org/a"), entry("https://e.org/b")];
         let xml = render(&feed);
-        assert!(xml.contains("<dc:creator>Jane Doe</dc:creator>"), "{xml}");
+        assert!(
+            xml.contains("<dc:creator>Jane Doe, John Roe</dc:creator>"),
+            "{xml}"
+        );
         assert!(xml.contains("<pubDate>Wed, 17 Jul 2024 10:15:00 +0700</pubDate>"));
         assert!(!xml.contains('\u{0}') && !xml.contains('\u{1}'));
         let back = parse(xml.as_bytes()).unwrap();
         assert_eq!(back.entries.len(), 2);
         assert_eq!(
             back.entries[0].title,
-            "A <b>bold</b> & strange ]]> title 🦀 مرحبا"
+            "A ‹b›bold‹/b› & strange ]]> title 🦀 مرحبا"
         );
         assert_eq!(
             back.entries[0].content_html,

@@ -126,7 +126,7 @@ impl Found {
             entry.id.clone_from(id);
         }
         if let Some(title) = &source.title {
-            entry.title.clone_from(title);
+            entry.title = crate::feed::plain_text(title);
         }
         if let Some(published) = source.published {
             entry.published = published;
@@ -134,7 +134,11 @@ impl Found {
             entry.date_is_first_seen = false;
         }
         if !source.authors.is_empty() && self.article.authors.is_empty() {
-            entry.authors.clone_from(&source.authors);
+            entry.authors = source
+                .authors
+                .iter()
+                .map(|a| crate::feed::plain_text(a))
+                .collect();
         }
         entry
     }
