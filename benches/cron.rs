@@ -3,6 +3,7 @@
 //! ```text
 //! cargo build --release          # the bench runs target/release/feedgen
 //! cargo bench --bench cron       # prints a report, writes target/bench-cron.json
+//! FEEDGEN_BENCH_HOSTS=100 FEEDGEN_BENCH_PAGES=100 cargo bench --bench cron   # 10,000 pages
 //! ```
 //!
 //! The bench only runs the binary; it never builds it (though `cargo bench` itself rebuilds
@@ -40,8 +41,22 @@ use std::time::{Duration, Instant, SystemTime};
 use chrono::{DateTime, TimeZone, Utc};
 use serde_json::{json, Value};
 
-const HOSTS: usize = 50;
-const PAGES_PER_HOST: usize = 20;
+/// Hosts and pages per host when `FEEDGEN_BENCH_HOSTS` / `FEEDGEN_BENCH_PAGES` do not say:
+/// 1,000 pages. The scale runs of the README use 100 × 100 and 200 × 500.
+const DEFAULT_HOSTS: usize = 50;
+const DEFAULT_PAGES_PER_HOST: usize = 20;
+
+/// A positive count from the environment, else `default`.
+fn scale(name: &str, default: usize) -> Result<usize, String> {
+    match std::env::var(name) {
+        Err(_) => Ok(default),
+        Ok(v) => v
+            .parse::<usize>()
+            .ok()
+            .filter(|&n| (1..=10_000).contains(&n))
+            .ok_or_else(|| format!("{name}={v:?}: give a count from 1 to 10000")),
+    }
+}
 /// Pages listed in each fault feed. A host that never answers costs about
 /// `ceil(FAULT_PAGES / per_host_concurrency) × timeout_secs` of wall time.
 const FAULT_PAGES: usize = 4;
@@ -75,7 +90,10 @@ fn main() -> ExitCode {
     }
 }
 
+#[allow(non_snake_case)] // HOSTS and PAGES_PER_HOST read as the constants they were.
 fn bench() -> Result<bool, String> {
+    let HOSTS = scale("FEEDGEN_BENCH_HOSTS", DEFAULT_HOSTS)?;
+    let PAGES_PER_HOST = scale("FEEDGEN_BENCH_PAGES", DEFAULT_PAGES_PER_HOST)?;
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
     let target_dir = std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
