@@ -660,8 +660,15 @@ fn write_config(
     feeds: &[(String, Vec<String>)],
 ) -> Result<PathBuf, String> {
     std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    // Every page of a feed stays in it, however large the bench is scaled.
+    let max_items = feeds
+        .iter()
+        .map(|(_, urls)| urls.len())
+        .max()
+        .unwrap_or(1)
+        .max(50);
     let mut text = format!(
-        "output_dir = \"out\"\ntimeout_secs = {TIMEOUT_SECS}\nconcurrency = {CONCURRENCY}\n"
+        "output_dir = \"out\"\ntimeout_secs = {TIMEOUT_SECS}\nconcurrency = {CONCURRENCY}\nmax_items = {max_items}\n"
     );
     if per_host {
         text.push_str(&format!("per_host_concurrency = {PER_HOST_CONCURRENCY}\n"));
