@@ -4,6 +4,7 @@
 //! Every error names the file and the line, because a cron job's only feedback is a mail
 //! with that one message in it.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -78,6 +79,13 @@ pub struct FetchSettings {
     pub retries: u32,
     /// Requests in flight over all hosts.
     pub concurrency: usize,
+    /// Let URLs found on pages (links, feed items, redirects) reach loopback, private and
+    /// link-local addresses too; off by default, so a remote page cannot make us probe the
+    /// local network.
+    pub allow_private_addresses: bool,
+    /// (scheme, host, port) of every URL the user wrote: these may be private addresses,
+    /// since the user chose them; everything else must be a global address.
+    pub user_origins: HashSet<url::Origin>,
 }
 
 impl Default for FetchSettings {
@@ -91,7 +99,21 @@ impl Default for FetchSettings {
             per_host_delay: Duration::ZERO,
             retries: DEFAULT_RETRIES,
             concurrency: DEFAULT_CONCURRENCY,
+            allow_private_addresses: false,
+            user_origins: HashSet::new(),
         }
+    }
+}
+
+impl FetchSettings {
+    /// Settings whose user-written URLs are `urls`.
+    pub fn with_user_urls<'a>(mut self, urls: impl IntoIterator<Item = &'a Url>) -> Self {
+        self.user_origins.extend(
+            urls.into_iter()
+                .map(Url::origin)
+                .filter(url::Origin::is_tuple),
+        );
+        self
     }
 }
 
@@ -171,6 +193,7 @@ struct RawConfig {
     formats: Option<Spanned<Vec<Format>>>,
     interval_minutes: Option<Spanned<u32>>,
     stylesheet: Option<bool>,
+    allow_private_addresses: Option<bool>,
     #[serde(default)]
     feeds: Vec<Spanned<RawFeed>>,
 }
@@ -267,6 +290,7 @@ impl Config {
         if let Some(r) = raw.retries {
             fetch.retries = r;
         }
+        fetch.allow_private_addresses = raw.allow_private_addresses.unwrap_or(false);
         let concurrency = positive(&errors, raw.concurrency.as_ref(), "concurrency")?
             .unwrap_or(DEFAULT_CONCURRENCY);
         fetch.concurrency = concurrency;
@@ -301,6 +325,7 @@ impl Config {
                 "no [[feeds]] tables: add one with a name and a url (see README)".into(),
             ));
         }
+        let fetch = fetch.with_user_urls(feeds.iter().flat_map(|f| &f.pages));
         Ok(Config {
             path: path.to_path_buf(),
             output_dir,
