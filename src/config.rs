@@ -640,6 +640,31 @@ mod tests {
     }
 
     #[test]
+    fn the_sources_origins_are_the_users_own() {
+        let c = parse("[[feeds]]\nname = \"a\"\nurls = [\"http://127.0.0.1:8080/news/\", \"file:///tmp/a.html\"]\n").unwrap();
+        assert!(!c.fetch.allow_private_addresses);
+        let origin = |u: &str| Url::parse(u).unwrap().origin();
+        assert!(c
+            .fetch
+            .user_origins
+            .contains(&origin("http://127.0.0.1:8080/a")));
+        assert!(!c
+            .fetch
+            .user_origins
+            .contains(&origin("http://127.0.0.1:9090/a")));
+        assert_eq!(
+            c.fetch.user_origins.len(),
+            1,
+            "file: URLs have no origin to trust"
+        );
+        let c = parse(
+            "allow_private_addresses = true\n[[feeds]]\nname = \"a\"\nurl = \"https://e.org/\"\n",
+        )
+        .unwrap();
+        assert!(c.fetch.allow_private_addresses);
+    }
+
+    #[test]
     fn base_url_gets_a_trailing_slash() {
         let c = parse("base_url = \"https://feeds.example/news\"\n[[feeds]]\nname = \"a\"\nurl = \"https://e.org/\"\n")
             .unwrap();

@@ -882,6 +882,57 @@ mod tests {
         assert!(decode_html(&url, stray_nul.as_bytes(), None).is_ok());
     }
 
+    /// A name other than `localhost` that the hosts file points at loopback, so the
+    /// resolver's check runs on a real lookup without any traffic leaving the machine.
+    fn loopback_name_from_hosts() -> Option<String> {
+        let hosts = std::fs::read_to_string("/etc/hosts").ok()?;
+        hosts.lines().find_map(|line| {
+            let mut fields = line.split('#').next()?.split_whitespace();
+            let ip: std::net::IpAddr = fields.next()?.parse().ok()?;
+            if !ip.is_loopback() {
+                return None;
+            }
+            fields
+                .find(|n| !n.eq_ignore_ascii_case("localhost") && !n.ends_with(".localhost"))
+                .map(str::to_string)
+        })
+    }
+
+    #[tokio::test]
+    async fn names_are_checked_on_the_address_they_resolve_to() {
+        let Some(name) = loopback_name_from_hosts() else {
+            eprintln!("no loopback name besides localhost in /etc/hosts: nothing to resolve");
+            return;
+        };
+        let url = Url::parse(&format!("http://{name}:9/")).unwrap();
+        let found_on = Provenance::FoundOn(Url::parse("https://e.org/feed.xml").unwrap());
+        let settings = FetchSettings {
+            retries: 0,
+            ..FetchSettings::default()
+        };
+        let guarded = Fetcher::new(settings.clone()).unwrap();
+        match guarded.fetch(&url, &found_on).await {
+            Err(FetchError::Refused { reason, .. }) => match *reason {
+                Refusal::Address(a) => {
+                    assert_eq!((a.host.as_str(), a.kind), (name.as_str(), "loopback"));
+                    assert!(
+                        a.to_string().contains("resolves to loopback address"),
+                        "{a}"
+                    );
+                }
+                other => panic!("{other}"),
+            },
+            other => panic!("{name} was not refused: {other:?}"),
+        }
+        // The user's own origin is exempt: the request goes out (and finds nothing on port 9).
+        let trusting = Fetcher::new(settings.with_user_urls([&url])).unwrap();
+        let result = trusting.fetch(&url, &found_on).await;
+        assert!(
+            !matches!(result, Err(FetchError::Refused { .. })),
+            "{result:?}"
+        );
+    }
+
     #[test]
     fn declared_non_html_types_are_refused() {
         let url = Url::parse("https://e.org/x").unwrap();
