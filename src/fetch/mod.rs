@@ -354,7 +354,17 @@ impl Fetcher {
 
     async fn fetch_http(&self, url: &Url, validators: &Validators) -> Result<Fetched, Attempt> {
         let turn = self.turn(url).await.map_err(Attempt::Failed)?;
-        let result = self.fetch_http_in_turn(url, validators).await;
+        // One limit for the whole answer, redirect hops included, as a single request had
+        // before redirects were followed here one by one.
+        let within = self.settings.timeout;
+        let result =
+            match tokio::time::timeout(within, self.fetch_http_in_turn(url, validators)).await {
+                Ok(result) => result,
+                Err(_) => Err(Attempt::Failed(FetchError::Timeout {
+                    url: url.clone(),
+                    after: within,
+                })),
+            };
         turn.unreachable(matches!(
             result,
             Err(Attempt::Failed(
