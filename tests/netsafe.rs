@@ -413,3 +413,50 @@ fn a_local_file_is_read_no_further_than_max_bytes() {
     );
     assert!(published(dir.path()).contains("Good story"), "{err}");
 }
+
+/// A name other than `localhost` that the hosts file points at loopback, if there is one:
+/// the resolver's check then runs on a real lookup with no traffic leaving the machine.
+fn loopback_name_from_hosts() -> Option<String> {
+    let hosts = std::fs::read_to_string("/etc/hosts").ok()?;
+    hosts.lines().find_map(|line| {
+        let mut fields = line.split('#').next()?.split_whitespace();
+        let ip: std::net::IpAddr = fields.next()?.parse().ok()?;
+        if !ip.is_loopback() {
+            return None;
+        }
+        fields
+            .find(|n| !n.eq_ignore_ascii_case("localhost") && !n.ends_with(".localhost"))
+            .map(str::to_string)
+    })
+}
+
+#[test]
+fn a_name_that_resolves_to_loopback_is_refused_on_resolution() {
+    let Some(name) = loopback_name_from_hosts() else {
+        eprintln!("no loopback name besides localhost in /etc/hosts: nothing to resolve");
+        return;
+    };
+    let admin = Server::start(vec![("/", Reply::html(article("Admin panel", SECRET)))]);
+    let inside = format!("http://{name}:{}/", admin.addr.port());
+    let site = Server::start(vec![
+        ("/feed.xml", rss(&[&inside])),
+        ("/go", Reply::Redirect(inside.clone())),
+    ]);
+    let refusal = format!("{name} resolves to loopback address");
+    for (path, expected) in [
+        ("/feed.xml", format!("{inside}: refused: {refusal}")),
+        (
+            "/go",
+            format!(
+                "{}: refused: redirect to {inside}: {refusal}",
+                site.url("/go")
+            ),
+        ),
+    ] {
+        let out = feedgen(&["--url", &site.url(path)]);
+        let err = stderr(&out);
+        assert!(!stdout(&out).contains(SECRET));
+        assert!(err.contains(&expected), "{err}");
+    }
+    assert_eq!(admin.hits("/") + admin.hits("/robots.txt"), 0);
+}

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use tokio::sync::OnceCell;
 use url::Url;
 
-use super::{FetchError, Fetcher};
+use super::{FetchError, Fetcher, Refusal};
 
 /// The product token sites address us by in `robots.txt`.
 pub const AGENT: &str = "feedgen";
@@ -70,10 +70,14 @@ impl Robots {
                         body,
                         fetched_at: crate::feed::now(),
                     })),
-                    Err(FetchError::Refused { reason, .. }) => Err(FetchError::Refused {
-                        url: url.clone(),
-                        reason,
-                    }),
+                    Err(FetchError::Refused { reason, .. })
+                        if matches!(*reason, Refusal::Address(_)) =>
+                    {
+                        Err(FetchError::Refused {
+                            url: url.clone(),
+                            reason,
+                        })
+                    }
                     Err(_) => Ok(None),
                 }
             })
