@@ -4,6 +4,7 @@
 //! Every error names the file and the line, because a cron job's only feedback is a mail
 //! with that one message in it.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -96,6 +97,13 @@ pub struct FetchSettings {
     pub retries: u32,
     /// Requests in flight over all hosts.
     pub concurrency: usize,
+    /// Let URLs found on pages (links, feed items, redirects) reach loopback, private and
+    /// link-local addresses too; off by default, so a remote page cannot make us probe the
+    /// local network.
+    pub allow_private_addresses: bool,
+    /// (scheme, host, port) of every URL the user wrote: these may be private addresses,
+    /// since the user chose them; everything else must be a global address.
+    pub user_origins: HashSet<url::Origin>,
 }
 
 impl Default for FetchSettings {
@@ -109,7 +117,21 @@ impl Default for FetchSettings {
             per_host_delay: Duration::ZERO,
             retries: DEFAULT_RETRIES,
             concurrency: DEFAULT_CONCURRENCY,
+            allow_private_addresses: false,
+            user_origins: HashSet::new(),
         }
+    }
+}
+
+impl FetchSettings {
+    /// Settings whose user-written URLs are `urls`.
+    pub fn with_user_urls<'a>(mut self, urls: impl IntoIterator<Item = &'a Url>) -> Self {
+        self.user_origins.extend(
+            urls.into_iter()
+                .map(Url::origin)
+                .filter(url::Origin::is_tuple),
+        );
+        self
     }
 }
 
@@ -189,6 +211,7 @@ struct RawConfig {
     formats: Option<Spanned<Vec<Format>>>,
     interval_minutes: Option<Spanned<u32>>,
     stylesheet: Option<bool>,
+    allow_private_addresses: Option<bool>,
     #[serde(default)]
     feeds: Vec<Spanned<RawFeed>>,
 }
@@ -324,6 +347,7 @@ impl Config {
         )? {
             fetch.retries = r;
         }
+        fetch.allow_private_addresses = raw.allow_private_addresses.unwrap_or(false);
         let concurrency = bounded(
             &errors,
             raw.concurrency.as_ref(),
@@ -374,6 +398,7 @@ impl Config {
                 "no [[feeds]] tables: add one with a name and a url (see README)".into(),
             ));
         }
+        let fetch = fetch.with_user_urls(feeds.iter().flat_map(|f| &f.pages));
         Ok(Config {
             path: path.to_path_buf(),
             output_dir,
@@ -801,6 +826,31 @@ mod tests {
         let config = parse(&text).unwrap();
         assert_eq!(config.feeds.len(), 40_000);
         assert_eq!(config.feeds[39_999].line, 3 * 39_999 + 1);
+    }
+
+    #[test]
+    fn the_sources_origins_are_the_users_own() {
+        let c = parse("[[feeds]]\nname = \"a\"\nurls = [\"http://127.0.0.1:8080/news/\", \"file:///tmp/a.html\"]\n").unwrap();
+        assert!(!c.fetch.allow_private_addresses);
+        let origin = |u: &str| Url::parse(u).unwrap().origin();
+        assert!(c
+            .fetch
+            .user_origins
+            .contains(&origin("http://127.0.0.1:8080/a")));
+        assert!(!c
+            .fetch
+            .user_origins
+            .contains(&origin("http://127.0.0.1:9090/a")));
+        assert_eq!(
+            c.fetch.user_origins.len(),
+            1,
+            "file: URLs have no origin to trust"
+        );
+        let c = parse(
+            "allow_private_addresses = true\n[[feeds]]\nname = \"a\"\nurl = \"https://e.org/\"\n",
+        )
+        .unwrap();
+        assert!(c.fetch.allow_private_addresses);
     }
 
     #[test]

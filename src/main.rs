@@ -19,7 +19,7 @@ use feedgen::config::{self, Config, FeedConfig, FetchSettings};
 use feedgen::extract::{self, Article};
 use feedgen::feed::store::{self, Saved, Target};
 use feedgen::feed::Format;
-use feedgen::fetch::{charset, Fetcher};
+use feedgen::fetch::{charset, Fetcher, Provenance};
 use feedgen::run::{self, Channel};
 use feedgen::source::collect::{collect, Outcome, RunOptions, Session};
 use feedgen::source::Kind;
@@ -82,10 +82,15 @@ struct FetchArgs {
     /// Largest page accepted, in bytes.
     #[arg(long, value_name = "BYTES", default_value_t = config::DEFAULT_MAX_BYTES)]
     max_bytes: u64,
+    /// Let links and redirects found on pages reach loopback, private and link-local
+    /// addresses (the --url's own host and port always may).
+    #[arg(long)]
+    allow_private_addresses: bool,
 }
 
 impl FetchArgs {
-    fn settings(&self) -> Result<FetchSettings, UsageError> {
+    /// The settings for a command whose user-written URL is `url`.
+    fn settings(&self, url: &Url) -> Result<FetchSettings, UsageError> {
         use config::limits::{MAX_BYTES, MAX_TIMEOUT_SECS};
         if !(1..=MAX_TIMEOUT_SECS).contains(&self.timeout) {
             return Err(UsageError(format!(
@@ -100,8 +105,10 @@ impl FetchArgs {
         Ok(FetchSettings {
             timeout: Duration::from_secs(self.timeout),
             max_bytes: self.max_bytes,
+            allow_private_addresses: self.allow_private_addresses,
             ..FetchSettings::default()
-        })
+        }
+        .with_user_urls([url]))
     }
 }
 
@@ -121,6 +128,10 @@ enum Command {
         /// Fetch every page again, even those already in their feed or still fresh.
         #[arg(long)]
         force: bool,
+        /// Let links and redirects found on pages reach loopback, private and link-local
+        /// addresses, as `allow_private_addresses = true` in the config does.
+        #[arg(long)]
+        allow_private_addresses: bool,
     },
     /// Print the OPML subscription list of every feed in the config.
     Opml {
@@ -160,7 +171,8 @@ fn main() -> ExitCode {
             quiet,
             json,
             force,
-        }) => cmd_run(&config, quiet, json, force),
+            allow_private_addresses,
+        }) => cmd_run(&config, quiet, json, force, allow_private_addresses),
         Some(Command::Opml { config }) => Config::load(&config)
             .map_err(anyhow::Error::from)
             .and_then(|c| {
@@ -226,8 +238,15 @@ fn runtime() -> Result<tokio::runtime::Runtime> {
 /// Exit code of a run that found another run working on the same output folder.
 const EXIT_LOCKED: u8 = 3;
 
-fn cmd_run(config_path: &Path, quiet: bool, json: bool, force: bool) -> Result<ExitCode> {
-    let config = Config::load(config_path)?;
+fn cmd_run(
+    config_path: &Path,
+    quiet: bool,
+    json: bool,
+    force: bool,
+    allow_private_addresses: bool,
+) -> Result<ExitCode> {
+    let mut config = Config::load(config_path)?;
+    config.fetch.allow_private_addresses |= allow_private_addresses;
     if !quiet {
         for feed in config.feeds.iter().filter(|f| f.ignore_robots) {
             eprintln!("feedgen: warning: {}: ignore_robots = true: fetching pages robots.txt may disallow", feed.name);
@@ -323,7 +342,7 @@ fn cmd_one_shot(url_text: &str, args: &OneShot) -> Result<ExitCode> {
     source.site_url.clone_from(&args.site_url);
     source.max_new = args.max_new;
     let session = Session::new(
-        args.fetch.settings()?,
+        args.fetch.settings(&url)?,
         State::default(),
         RunOptions::default(),
     )?;
@@ -414,7 +433,8 @@ fn cmd_extract(
         }
         (None, Some(url)) => {
             let url = parse_page_url(url)?;
-            let page = runtime()?.block_on(Fetcher::new(fetch.settings()?)?.fetch(&url))?;
+            let fetcher = Fetcher::new(fetch.settings(&url)?)?;
+            let page = runtime()?.block_on(fetcher.fetch(&url, &Provenance::User))?;
             (page.html, page.url)
         }
         (None, None) => bail!(UsageError(

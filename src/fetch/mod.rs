@@ -4,7 +4,12 @@
 //! report the source in one line and carry on with the others. The fetcher is also where
 //! politeness lives, so every caller gets it: per-host concurrency and delay, `robots.txt`,
 //! retries with backoff on transient failures, `Retry-After`, and conditional requests.
+//!
+//! It is also the one place that decides what a URL may reach, so no caller can forget:
+//! every URL comes with its [`Provenance`]; only the user may name local files, and a URL
+//! the user did not write may not reach an internal address (see [`address`]).
 
+pub mod address;
 pub mod charset;
 pub mod politeness;
 pub mod robots;
@@ -15,14 +20,39 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use reqwest::header::{
-    HeaderMap, CACHE_CONTROL, CONTENT_LENGTH, CONTENT_TYPE, ETAG, EXPIRES, IF_MODIFIED_SINCE,
-    IF_NONE_MATCH, LAST_MODIFIED, RETRY_AFTER,
+    HeaderMap, HeaderValue, ACCEPT, CACHE_CONTROL, CONTENT_LENGTH, CONTENT_TYPE, ETAG, EXPIRES,
+    IF_MODIFIED_SINCE, IF_NONE_MATCH, LAST_MODIFIED, LOCATION, RETRY_AFTER,
 };
 use reqwest::StatusCode;
 use url::Url;
 
 use crate::config::FetchSettings;
+use address::PrivateAddress;
 use politeness::Hosts;
+
+/// Who chose a URL. The user may point feedgen anywhere; a page may not make it open a
+/// local file, because whatever is read ends up published.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Provenance {
+    /// Written in the config or on the command line.
+    User,
+    /// Found on this page (its URL after redirects): a link, a feed item, a `rel=next`.
+    /// A page that is itself a local file the user named may link to its neighbours.
+    FoundOn(Url),
+}
+
+/// Why a URL was not fetched at all.
+#[derive(Debug, thiserror::Error)]
+pub enum Refusal {
+    #[error("it is a local file linked from {found_on}; only the config or the command line may name local files")]
+    LocalLink { found_on: Url },
+    #[error("redirect to {to}: only http and https redirects are followed")]
+    RedirectScheme { to: Url },
+    #[error(transparent)]
+    Address(PrivateAddress),
+    #[error("redirect to {to}: {address}")]
+    RedirectAddress { to: Url, address: PrivateAddress },
+}
 
 /// A fetched page, body already decoded to UTF-8.
 #[derive(Debug, Clone)]
@@ -98,6 +128,10 @@ pub enum FetchError {
     HostDown { url: Url, failures: usize },
     #[error("{url}: cannot read file: {source}")]
     File { url: Url, source: std::io::Error },
+    #[error("{url}: is {kind}, not a regular file; only regular files are read as pages")]
+    NotRegularFile { url: Url, kind: &'static str },
+    #[error("{url}: refused: {reason}")]
+    Refused { url: Url, reason: Box<Refusal> },
     #[error("{url}: unsupported URL scheme (use http, https or file)")]
     Scheme { url: Url },
     #[error("cannot set up the HTTP client: {0}")]
@@ -130,7 +164,10 @@ const MAX_RETRY_AFTER: Duration = Duration::from_secs(30);
 /// Fetches pages with one shared connection pool, the run's limits, and politeness.
 #[derive(Debug, Clone)]
 pub struct Fetcher {
+    /// For the origins the user wrote (and everything, with `allow_private_addresses`).
     client: reqwest::Client,
+    /// For every other origin: its resolver refuses names with internal addresses.
+    guarded: reqwest::Client,
     settings: FetchSettings,
     hosts: Arc<Hosts>,
     pub counters: Arc<Counters>,
@@ -138,26 +175,15 @@ pub struct Fetcher {
 
 impl Fetcher {
     pub fn new(settings: FetchSettings) -> Result<Fetcher, FetchError> {
-        let max_redirects = settings.max_redirects;
-        let policy = reqwest::redirect::Policy::custom(move |attempt| {
-            if attempt.previous().contains(attempt.url()) {
-                let message = format!("redirect loop at {}", attempt.url());
-                attempt.error(message)
-            } else if attempt.previous().len() > max_redirects {
-                attempt.error(format!("more than {max_redirects} redirects"))
-            } else {
-                attempt.follow()
-            }
-        });
-        let client = reqwest::Client::builder()
-            .user_agent(settings.user_agent.clone())
-            .timeout(settings.timeout)
-            .connect_timeout(settings.timeout.min(Duration::from_secs(10)))
-            .redirect(policy)
-            .build()
-            .map_err(|e| FetchError::Client(error_chain(&e)))?;
+        let client = build_client(&settings, None)?;
+        let guarded = if settings.allow_private_addresses {
+            client.clone()
+        } else {
+            build_client(&settings, Some(Arc::new(address::GuardedResolver)))?
+        };
         Ok(Fetcher {
             client,
+            guarded,
             hosts: Arc::new(Hosts::new(
                 settings.per_host_concurrency,
                 settings.per_host_delay,
@@ -169,8 +195,11 @@ impl Fetcher {
     }
 
     /// Fetches `url` (http, https or file) and decodes it.
-    pub async fn fetch(&self, url: &Url) -> Result<Page, FetchError> {
-        match self.fetch_if_changed(url, &Validators::default()).await? {
+    pub async fn fetch(&self, url: &Url, provenance: &Provenance) -> Result<Page, FetchError> {
+        match self
+            .fetch_if_changed(url, &Validators::default(), provenance)
+            .await?
+        {
             Fetched::Page(page) => Ok(*page),
             // Without validators a server has nothing to compare; treat a stray 304 as an error.
             Fetched::NotModified { .. } => Err(FetchError::Status {
@@ -185,11 +214,108 @@ impl Fetcher {
         &self,
         url: &Url,
         validators: &Validators,
+        provenance: &Provenance,
     ) -> Result<Fetched, FetchError> {
+        self.admit(url, provenance)?;
         match url.scheme() {
             "http" | "https" => self.fetch_http_with_retries(url, validators).await,
-            "file" => self.fetch_file(url).map(|p| Fetched::Page(Box::new(p))),
+            _ => self
+                .fetch_file(url)
+                .await
+                .map(|p| Fetched::Page(Box::new(p))),
+        }
+    }
+
+    /// Whether `url` may be fetched at all, decided before any traffic: its scheme, a local
+    /// file named by a web page, and hosts that are internal addresses as written. Names are
+    /// checked again on every connection by the guarded client's resolver.
+    pub fn admit(&self, url: &Url, provenance: &Provenance) -> Result<(), FetchError> {
+        match (url.scheme(), provenance) {
+            ("http" | "https", _) => self
+                .check_address(url)
+                .map_err(|a| refused(url, Refusal::Address(a))),
+            ("file", Provenance::FoundOn(page)) if page.scheme() != "file" => Err(refused(
+                url,
+                Refusal::LocalLink {
+                    found_on: page.clone(),
+                },
+            )),
+            ("file", _) => Ok(()),
             _ => Err(FetchError::Scheme { url: url.clone() }),
+        }
+    }
+
+    /// The user's own origins may be anything; every other one must not be an internal
+    /// address by its spelling (the resolver checks what names stand for).
+    fn check_address(&self, url: &Url) -> Result<(), PrivateAddress> {
+        if self.is_trusted(url) {
+            Ok(())
+        } else {
+            address::check_host(url)
+        }
+    }
+
+    fn is_trusted(&self, url: &Url) -> bool {
+        self.settings.allow_private_addresses || self.settings.user_origins.contains(&url.origin())
+    }
+
+    /// Sends a GET and follows redirects one hop at a time, so every hop passes the same
+    /// checks as the first URL and goes through the client its origin calls for.
+    async fn send(&self, url: &Url, headers: HeaderMap) -> Result<reqwest::Response, FetchError> {
+        let mut hop = url.clone();
+        let mut previous: Vec<Url> = Vec::new();
+        loop {
+            let on_hop = |address| {
+                if hop == *url {
+                    Refusal::Address(address)
+                } else {
+                    Refusal::RedirectAddress {
+                        to: hop.clone(),
+                        address,
+                    }
+                }
+            };
+            self.check_address(&hop)
+                .map_err(|a| refused(url, on_hop(a)))?;
+            let client = if self.is_trusted(&hop) {
+                &self.client
+            } else {
+                &self.guarded
+            };
+            let response = match client
+                .get(hop.clone())
+                .headers(headers.clone())
+                .send()
+                .await
+            {
+                Ok(response) => response,
+                Err(e) => {
+                    return Err(match address::refusal_in(&e) {
+                        Some(a) => refused(url, on_hop(a)),
+                        None => self.classify(&hop, e),
+                    })
+                }
+            };
+            let Some(next) = redirect_target(&hop, &response) else {
+                return Ok(response);
+            };
+            if !matches!(next.scheme(), "http" | "https") {
+                return Err(refused(url, Refusal::RedirectScheme { to: next }));
+            }
+            previous.push(hop);
+            if previous.contains(&next) {
+                return Err(FetchError::Redirect {
+                    url: url.clone(),
+                    detail: format!("redirect loop at {next}"),
+                });
+            }
+            if previous.len() > self.settings.max_redirects {
+                return Err(FetchError::Redirect {
+                    url: url.clone(),
+                    detail: format!("more than {} redirects", self.settings.max_redirects),
+                });
+            }
+            hop = next;
         }
     }
 
@@ -228,7 +354,17 @@ impl Fetcher {
 
     async fn fetch_http(&self, url: &Url, validators: &Validators) -> Result<Fetched, Attempt> {
         let turn = self.turn(url).await.map_err(Attempt::Failed)?;
-        let result = self.fetch_http_in_turn(url, validators).await;
+        // One limit for the whole answer, redirect hops included, as a single request had
+        // before redirects were followed here one by one.
+        let within = self.settings.timeout;
+        let result =
+            match tokio::time::timeout(within, self.fetch_http_in_turn(url, validators)).await {
+                Ok(result) => result,
+                Err(_) => Err(Attempt::Failed(FetchError::Timeout {
+                    url: url.clone(),
+                    after: within,
+                })),
+            };
         turn.unreachable(matches!(
             result,
             Err(Attempt::Failed(
@@ -253,21 +389,22 @@ impl Fetcher {
         url: &Url,
         validators: &Validators,
     ) -> Result<Fetched, Attempt> {
-        let mut request = self.client.get(url.clone()).header(
-            reqwest::header::ACCEPT,
-            "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5",
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            ACCEPT,
+            HeaderValue::from_static("text/html,application/xhtml+xml;q=0.9,*/*;q=0.5"),
         );
-        if let Some(etag) = &validators.etag {
-            request = request.header(IF_NONE_MATCH, etag);
-        }
-        if let Some(modified) = &validators.last_modified {
-            request = request.header(IF_MODIFIED_SINCE, modified);
+        // A validator a server sent that is not a valid header value is simply not sent back.
+        for (name, value) in [
+            (IF_NONE_MATCH, &validators.etag),
+            (IF_MODIFIED_SINCE, &validators.last_modified),
+        ] {
+            if let Some(v) = value.as_deref().and_then(|v| HeaderValue::from_str(v).ok()) {
+                headers.insert(name, v);
+            }
         }
         self.counters.requests.fetch_add(1, Ordering::Relaxed);
-        let mut response = request
-            .send()
-            .await
-            .map_err(|e| Attempt::Failed(self.classify(url, e)))?;
+        let mut response = self.send(url, headers).await.map_err(Attempt::Failed)?;
         let status = response.status();
         let final_url = response.url().clone();
         let headers = response.headers().clone();
@@ -346,12 +483,7 @@ impl Fetcher {
     async fn fetch_robots_once(&self, url: &Url) -> Result<Option<String>, FetchError> {
         let turn = self.turn(url).await?;
         self.counters.requests.fetch_add(1, Ordering::Relaxed);
-        let sent = self
-            .client
-            .get(url.clone())
-            .send()
-            .await
-            .map_err(|e| self.classify(url, e));
+        let sent = self.send(url, HeaderMap::new()).await;
         turn.unreachable(matches!(
             sent,
             Err(FetchError::Timeout { .. } | FetchError::Connect { .. })
@@ -380,19 +512,35 @@ impl Fetcher {
         Ok(Some(String::from_utf8_lossy(&body).into_owned()))
     }
 
-    fn fetch_file(&self, url: &Url) -> Result<Page, FetchError> {
+    /// Reads a local page under the same size and time limits as a web page, on the
+    /// blocking pool so a slow disk cannot stall the fetching of other pages.
+    async fn fetch_file(&self, url: &Url) -> Result<Page, FetchError> {
         let path = url
             .to_file_path()
             .map_err(|()| FetchError::Scheme { url: url.clone() })?;
-        let file_error = |source| FetchError::File {
-            url: url.clone(),
-            source,
+        let limit = self.settings.max_bytes;
+        let reading = tokio::task::spawn_blocking(move || read_regular_file(&path, limit));
+        let body = match tokio::time::timeout(self.settings.timeout, reading).await {
+            Err(_) => {
+                return Err(FetchError::Timeout {
+                    url: url.clone(),
+                    after: self.settings.timeout,
+                })
+            }
+            Ok(Err(crashed)) => Err(LocalRead::Io(std::io::Error::other(crashed))),
+            Ok(Ok(read)) => read,
         };
-        let size = std::fs::metadata(&path).map_err(file_error)?.len();
-        if size > self.settings.max_bytes {
-            return Err(self.too_large(url));
-        }
-        let body = std::fs::read(&path).map_err(file_error)?;
+        let body = body.map_err(|e| match e {
+            LocalRead::Io(source) => FetchError::File {
+                url: url.clone(),
+                source,
+            },
+            LocalRead::NotRegular(kind) => FetchError::NotRegularFile {
+                url: url.clone(),
+                kind,
+            },
+            LocalRead::TooLarge => self.too_large(url),
+        })?;
         let html = decode_html(url, &body, None)?;
         Ok(Page {
             requested_url: url.clone(),
@@ -437,6 +585,102 @@ impl Fetcher {
                 detail: error_chain(&e),
             }
         }
+    }
+}
+
+fn build_client(
+    settings: &FetchSettings,
+    resolver: Option<Arc<address::GuardedResolver>>,
+) -> Result<reqwest::Client, FetchError> {
+    let mut builder = reqwest::Client::builder()
+        .user_agent(settings.user_agent.clone())
+        .timeout(settings.timeout)
+        .connect_timeout(settings.timeout.min(Duration::from_secs(10)))
+        // Redirects are followed by `Fetcher::send`, which checks every hop.
+        .redirect(reqwest::redirect::Policy::none());
+    if let Some(resolver) = resolver {
+        builder = builder.dns_resolver(resolver);
+    }
+    builder
+        .build()
+        .map_err(|e| FetchError::Client(error_chain(&e)))
+}
+
+fn refused(url: &Url, reason: Refusal) -> FetchError {
+    FetchError::Refused {
+        url: url.clone(),
+        reason: Box::new(reason),
+    }
+}
+
+/// Where a redirect answer points, resolved against the URL that gave it; `None` for any
+/// other answer (and for a redirect without a usable `Location`, which is then an error
+/// status like any other).
+fn redirect_target(from: &Url, response: &reqwest::Response) -> Option<Url> {
+    if !matches!(response.status().as_u16(), 301 | 302 | 303 | 307 | 308) {
+        return None;
+    }
+    let location = response.headers().get(LOCATION)?.to_str().ok()?;
+    from.join(location).ok()
+}
+
+/// Why a local file gave no bytes.
+enum LocalRead {
+    Io(std::io::Error),
+    /// A device, FIFO, socket or directory: reading it could block forever or never end.
+    NotRegular(&'static str),
+    TooLarge,
+}
+
+/// Reads at most `limit` bytes of a regular file. The file is opened without blocking (a
+/// FIFO would otherwise wait for a writer) and judged by what the open handle is, so a
+/// symlink to `/dev/zero` is refused like `/dev/zero` itself; the length it reports is not
+/// trusted (devices report 0), only what a read returns.
+fn read_regular_file(path: &std::path::Path, limit: u64) -> Result<Vec<u8>, LocalRead> {
+    use std::io::Read;
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let file = options.open(path).map_err(LocalRead::Io)?;
+    let meta = file.metadata().map_err(LocalRead::Io)?;
+    if !meta.is_file() {
+        return Err(LocalRead::NotRegular(file_kind(&meta.file_type())));
+    }
+    let mut body = Vec::with_capacity(meta.len().min(limit) as usize);
+    file.take(limit.saturating_add(1))
+        .read_to_end(&mut body)
+        .map_err(LocalRead::Io)?;
+    if body.len() as u64 > limit {
+        return Err(LocalRead::TooLarge);
+    }
+    Ok(body)
+}
+
+fn file_kind(kind: &std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if kind.is_fifo() {
+            return "a FIFO (named pipe)";
+        }
+        if kind.is_char_device() {
+            return "a character device";
+        }
+        if kind.is_block_device() {
+            return "a block device";
+        }
+        if kind.is_socket() {
+            return "a socket";
+        }
+    }
+    if kind.is_dir() {
+        "a directory"
+    } else {
+        "a special file"
     }
 }
 
@@ -646,6 +890,57 @@ mod tests {
         assert!(decode_html(&url, b"\0\x01\x02\x03garbage\0", None).is_err());
         let stray_nul = format!("<html><body><p>{}\0</p></body></html>", "text ".repeat(40));
         assert!(decode_html(&url, stray_nul.as_bytes(), None).is_ok());
+    }
+
+    /// A name other than `localhost` that the hosts file points at loopback, so the
+    /// resolver's check runs on a real lookup without any traffic leaving the machine.
+    fn loopback_name_from_hosts() -> Option<String> {
+        let hosts = std::fs::read_to_string("/etc/hosts").ok()?;
+        hosts.lines().find_map(|line| {
+            let mut fields = line.split('#').next()?.split_whitespace();
+            let ip: std::net::IpAddr = fields.next()?.parse().ok()?;
+            if !ip.is_loopback() {
+                return None;
+            }
+            fields
+                .find(|n| !n.eq_ignore_ascii_case("localhost") && !n.ends_with(".localhost"))
+                .map(str::to_string)
+        })
+    }
+
+    #[tokio::test]
+    async fn names_are_checked_on_the_address_they_resolve_to() {
+        let Some(name) = loopback_name_from_hosts() else {
+            eprintln!("no loopback name besides localhost in /etc/hosts: nothing to resolve");
+            return;
+        };
+        let url = Url::parse(&format!("http://{name}:9/")).unwrap();
+        let found_on = Provenance::FoundOn(Url::parse("https://e.org/feed.xml").unwrap());
+        let settings = FetchSettings {
+            retries: 0,
+            ..FetchSettings::default()
+        };
+        let guarded = Fetcher::new(settings.clone()).unwrap();
+        match guarded.fetch(&url, &found_on).await {
+            Err(FetchError::Refused { reason, .. }) => match *reason {
+                Refusal::Address(a) => {
+                    assert_eq!((a.host.as_str(), a.kind), (name.as_str(), "loopback"));
+                    assert!(
+                        a.to_string().contains("resolves to loopback address"),
+                        "{a}"
+                    );
+                }
+                other => panic!("{other}"),
+            },
+            other => panic!("{name} was not refused: {other:?}"),
+        }
+        // The user's own origin is exempt: the request goes out (and finds nothing on port 9).
+        let trusting = Fetcher::new(settings.with_user_urls([&url])).unwrap();
+        let result = trusting.fetch(&url, &found_on).await;
+        assert!(
+            !matches!(result, Err(FetchError::Refused { .. })),
+            "{result:?}"
+        );
     }
 
     #[test]

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use tokio::sync::OnceCell;
 use url::Url;
 
-use super::{FetchError, Fetcher};
+use super::{FetchError, Fetcher, Refusal};
 
 /// The product token sites address us by in `robots.txt`.
 pub const AGENT: &str = "feedgen";
@@ -58,16 +58,30 @@ impl Robots {
             let mut sites = self.sites.lock().unwrap_or_else(|e| e.into_inner());
             sites.entry(origin.clone()).or_default().clone()
         };
+        // A site we may not contact at all says so itself, instead of looking like a site
+        // whose robots.txt failed; nothing is cached for it.
         let file = cell
-            .get_or_init(|| async {
-                let origin_url = Url::parse(&origin).ok()?;
-                let body = fetcher.fetch_robots(&origin_url).await.ok()?;
-                Some(RobotsFile {
-                    body,
-                    fetched_at: crate::feed::now(),
-                })
+            .get_or_try_init(|| async {
+                let Ok(origin_url) = Url::parse(&origin) else {
+                    return Ok(None);
+                };
+                match fetcher.fetch_robots(&origin_url).await {
+                    Ok(body) => Ok(Some(RobotsFile {
+                        body,
+                        fetched_at: crate::feed::now(),
+                    })),
+                    Err(FetchError::Refused { reason, .. })
+                        if matches!(*reason, Refusal::Address(_)) =>
+                    {
+                        Err(FetchError::Refused {
+                            url: url.clone(),
+                            reason,
+                        })
+                    }
+                    Err(_) => Ok(None),
+                }
             })
-            .await;
+            .await?;
         match file {
             None => Err(FetchError::Robots {
                 url: url.clone(),

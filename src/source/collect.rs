@@ -15,7 +15,7 @@ use crate::config::{FeedConfig, FetchSettings};
 use crate::extract::{self, Article, ExtractError};
 use crate::feed::Entry;
 use crate::fetch::robots::Robots;
-use crate::fetch::{FetchError, Fetched, Fetcher, Page, Validators};
+use crate::fetch::{FetchError, Fetched, Fetcher, Page, Provenance, Validators};
 use crate::state::{PageState, State};
 
 /// Why one source produced no entry.
@@ -178,14 +178,14 @@ async fn collect_source(
         .page_state(url)
         .filter(|p| p.entry_id.as_deref().is_some_and(in_feed));
     if feed.kind == Some(Kind::Page) || known.is_some() {
-        return vec![update_page(session, feed, url, None, in_feed).await];
+        return vec![update_page(session, feed, url, &Provenance::User, None, in_feed).await];
     }
     // A listing or a feed, or not known yet: fetch it and see.
     let validators = session
         .page_state(url)
         .map(|p| p.validators)
         .unwrap_or_default();
-    let page = match fetch(session, feed, url, &validators).await {
+    let page = match fetch(session, feed, url, &validators, &Provenance::User).await {
         Ok(Fetched::Page(page)) => *page,
         Ok(Fetched::NotModified { fresh_until }) => {
             touch(session, url, fresh_until);
@@ -199,6 +199,8 @@ async fn collect_source(
         fresh_until: page.fresh_until,
         entry_id: None,
     };
+    // Every link below was written by whoever runs this page's site, not by the user.
+    let found_on = Provenance::FoundOn(page.url.clone());
     let is_feed = feed.kind == Some(Kind::Feed)
         || (feed.kind.is_none()
             && partial::looks_like_feed(page.content_type.as_deref(), &page.html));
@@ -243,11 +245,12 @@ async fn collect_source(
     if new.is_empty() {
         return vec![Outcome::Unchanged];
     }
+    let found_on = &found_on;
     join_all(new.into_iter().map(|c| async move {
         match (&c.url, follow) {
             (Some(link), true) => {
                 let link = link.clone();
-                update_page(session, feed, &link, Some(c), in_feed).await
+                update_page(session, feed, &link, found_on, Some(c), in_feed).await
             }
             _ => from_candidate(feed, c),
         }
@@ -357,6 +360,7 @@ async fn update_page(
     session: &Session,
     feed: &FeedConfig,
     url: &Url,
+    provenance: &Provenance,
     source: Option<Candidate>,
     in_feed: &(dyn Fn(&str) -> bool + Sync),
 ) -> Outcome {
@@ -378,7 +382,7 @@ async fn update_page(
         .as_ref()
         .map(|p| p.validators.clone())
         .unwrap_or_default();
-    let page = match fetch(session, feed, url, &validators).await {
+    let page = match fetch(session, feed, url, &validators, provenance).await {
         Ok(Fetched::Page(page)) => *page,
         Ok(Fetched::NotModified { fresh_until }) => {
             touch(session, url, fresh_until);
@@ -387,10 +391,11 @@ async fn update_page(
         Err(e) => return Outcome::Failed(e),
     };
     let record = (page.validators.clone(), page.fresh_until);
+    let fetched_from = page.url.clone();
     session.extractions.fetch_add(1, Ordering::Relaxed);
     match session.extract(page, feed.site_url.as_ref()).await {
         Ok(article) => {
-            let article = join_later_pages(session, feed, article).await;
+            let article = join_later_pages(session, feed, article, fetched_from).await;
             accept_article(session, feed, url, record, article, source)
         }
         Err(e) => Outcome::Failed(e),
@@ -402,17 +407,25 @@ const MAX_ARTICLE_PAGES: usize = 10;
 
 /// Follows an article's own "next page" links and appends each page's body, so an article
 /// split over several pages is one entry. A page that fails ends the article there.
-async fn join_later_pages(session: &Session, feed: &FeedConfig, mut article: Article) -> Article {
+/// `fetched_from` is where the current page really came from: its `rel=next` is its own.
+async fn join_later_pages(
+    session: &Session,
+    feed: &FeedConfig,
+    mut article: Article,
+    mut fetched_from: Url,
+) -> Article {
     let mut seen = vec![article.url.clone()];
     while let Some(next) = article.next_page.take() {
         if seen.contains(&next) || seen.len() >= MAX_ARTICLE_PAGES {
             break;
         }
         seen.push(next.clone());
-        let page = match fetch(session, feed, &next, &Validators::default()).await {
+        let found_on = Provenance::FoundOn(fetched_from);
+        let page = match fetch(session, feed, &next, &Validators::default(), &found_on).await {
             Ok(Fetched::Page(page)) => *page,
             _ => break,
         };
+        fetched_from = page.url.clone();
         let Ok(more) = session.extract(page, feed.site_url.as_ref()).await else {
             break;
         };
@@ -453,17 +466,24 @@ fn accept_article(
     Outcome::Found(Box::new(found))
 }
 
-/// One request, after `robots.txt` says yes; the fetcher applies the run's limits.
+/// One request, after `robots.txt` says yes; the fetcher applies the run's limits. A URL
+/// the fetcher refuses outright is refused before `robots.txt` is asked for, so no request
+/// at all goes to its host and the error names the URL itself.
 async fn fetch(
     session: &Session,
     feed: &FeedConfig,
     url: &Url,
     validators: &Validators,
+    provenance: &Provenance,
 ) -> Result<Fetched, SourceError> {
+    session.fetcher.admit(url, provenance)?;
     if !feed.ignore_robots {
         session.robots.check(&session.fetcher, url).await?;
     }
-    Ok(session.fetcher.fetch_if_changed(url, validators).await?)
+    Ok(session
+        .fetcher
+        .fetch_if_changed(url, validators, provenance)
+        .await?)
 }
 
 fn touch(session: &Session, url: &Url, fresh_until: Option<DateTime<Utc>>) {
