@@ -327,6 +327,8 @@ pub fn fuzz<S: proptest::strategy::Strategy>(strategy: S, check: impl Fn(S::Valu
         let config = Config {
             cases: fuzz_cases(),
             rng_seed: RngSeed::Fixed(total),
+            // The seed above replays a failure; proptest's file of failures needs a source path.
+            failure_persistence: None,
             ..Config::default()
         };
         TestRunner::new(config)
