@@ -45,14 +45,18 @@ fn run_all_formats(dir: &Path, url: &str) {
     assert!(out.status.success(), "{}", stderr(&out));
 }
 
-#[test]
-fn titles_cannot_pass_for_markup_or_reorder_in_any_format() {
-    let server = Server::start(vec![(
-        "/a",
-        Reply::html(tricky_article("https://cdn.example/img/12345")),
-    )]);
+/// Serves the tricky article with this lead image and runs a feed of it in every format;
+/// the server and folder live as long as the returned pair.
+fn published(image: &str) -> (Server, tempfile::TempDir) {
+    let server = Server::start(vec![("/a", Reply::html(tricky_article(image)))]);
     let dir = tempfile::tempdir().expect("temp dir");
     run_all_formats(dir.path(), &server.url("/a"));
+    (server, dir)
+}
+
+#[test]
+fn titles_cannot_pass_for_markup_or_reorder_in_any_format() {
+    let (_server, dir) = published("https://cdn.example/img/12345");
     let out = dir.path().join("out");
     for file in ["t.xml", "t.atom", "t.json"] {
         let bytes = std::fs::read(out.join(file)).expect("feed written");
@@ -76,12 +80,7 @@ fn titles_cannot_pass_for_markup_or_reorder_in_any_format() {
 
 #[test]
 fn rss_readers_see_the_whole_byline_and_atom_keeps_the_list() {
-    let server = Server::start(vec![(
-        "/a",
-        Reply::html(tricky_article("https://cdn.example/a.jpg")),
-    )]);
-    let dir = tempfile::tempdir().expect("temp dir");
-    run_all_formats(dir.path(), &server.url("/a"));
+    let (server, dir) = published("https://cdn.example/a.jpg");
     let out = dir.path().join("out");
     let rss = std::fs::read_to_string(out.join("t.xml")).expect("rss written");
     assert_eq!(rss.matches("<dc:creator>").count(), 1, "{rss}");
@@ -104,12 +103,7 @@ fn rss_readers_see_the_whole_byline_and_atom_keeps_the_list() {
 
 #[test]
 fn an_image_of_unknown_type_is_still_an_enclosure() {
-    let server = Server::start(vec![(
-        "/a",
-        Reply::html(tricky_article("https://cdn.example/img/12345")),
-    )]);
-    let dir = tempfile::tempdir().expect("temp dir");
-    run_all_formats(dir.path(), &server.url("/a"));
+    let (_server, dir) = published("https://cdn.example/img/12345");
     let out = dir.path().join("out");
     let rss = parse_feed(&std::fs::read(out.join("t.xml")).expect("rss written"));
     let atom = parse_feed(&std::fs::read(out.join("t.atom")).expect("atom written"));
