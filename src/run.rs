@@ -11,7 +11,7 @@ use url::Url;
 
 use crate::config::{Config, FeedConfig};
 use crate::feed::store::{self, Saved, Target};
-use crate::feed::{stylesheet, Entry, Feed};
+use crate::feed::{stylesheet, Entry, Feed, Format};
 use crate::fetch::FetchError;
 use crate::source::collect::{collect, Found, Outcome, Session};
 pub use crate::source::collect::{RunOptions, SourceError};
@@ -181,6 +181,10 @@ pub enum RunError {
         path: PathBuf,
         source: std::io::Error,
     },
+    #[error("{path} is a symbolic link; feedgen never follows a link for its lock file, so a planted one cannot make it create or open another file: remove the link and run again")]
+    LockIsLink { path: PathBuf },
+    #[error("{path} is not a regular file; feedgen keeps its lock in a plain file there: remove what is there and run again")]
+    LockNotFile { path: PathBuf },
     #[error(transparent)]
     Fetch(#[from] FetchError),
 }
@@ -190,6 +194,8 @@ pub const LOCK_FILE: &str = ".feedgen.lock";
 
 /// Takes the output folder's lock for as long as the returned file lives. The OS drops it
 /// when the process ends, however it ends, so a crashed run never blocks the next one.
+/// The lock file is opened without following a symlink (which would let whoever can write
+/// the folder make us create or lock a file elsewhere) and without blocking on a FIFO.
 pub fn lock_output(dir: &Path) -> Result<std::fs::File, RunError> {
     let path = dir.join(LOCK_FILE);
     let lock_error = |source| RunError::Lock {
@@ -197,12 +203,14 @@ pub fn lock_output(dir: &Path) -> Result<std::fs::File, RunError> {
         source,
     };
     std::fs::create_dir_all(dir).map_err(lock_error)?;
-    let file = std::fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&path)
-        .map_err(lock_error)?;
+    let file = match open_lock_file(&path) {
+        Ok(file) => file,
+        Err(_) if is_symlink(&path) => return Err(RunError::LockIsLink { path }),
+        Err(e) => return Err(lock_error(e)),
+    };
+    if !file.metadata().map_err(lock_error)?.is_file() {
+        return Err(RunError::LockNotFile { path });
+    }
     match file.try_lock() {
         Ok(()) => Ok(file),
         Err(std::fs::TryLockError::WouldBlock) => Err(RunError::Locked {
@@ -213,6 +221,34 @@ pub fn lock_output(dir: &Path) -> Result<std::fs::File, RunError> {
     }
 }
 
+fn is_symlink(path: &Path) -> bool {
+    std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink())
+}
+
+#[cfg(unix)]
+fn open_lock_file(path: &Path) -> std::io::Result<std::fs::File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
+        .open(path)
+}
+
+/// Without `O_NOFOLLOW`, a check before the open (racy, but refuses a link left in place).
+#[cfg(not(unix))]
+fn open_lock_file(path: &Path) -> std::io::Result<std::fs::File> {
+    if is_symlink(path) {
+        return Err(std::io::Error::other("symbolic link"));
+    }
+    std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(path)
+}
+
 /// Runs every feed of `config`, calling `on_error` with each problem as it happens.
 pub async fn run(
     config: &Config,
@@ -221,6 +257,13 @@ pub async fn run(
 ) -> Result<Summary, RunError> {
     let started = Instant::now();
     let _lock = lock_output(&config.output_dir)?;
+    // Side files (temporary leftovers, stylesheet, OPML, state) that fail are errors of the
+    // run: exit 1 and `"errors"` in the summary, or cron would never say a word.
+    let mut side_errors = 0;
+    if let Err(e) = store::remove_stale_temp_files(&config.output_dir) {
+        on_error(&e.to_string());
+        side_errors += 1;
+    }
     let (state, warning) = State::load(&config.output_dir);
     if let Some(w) = warning {
         on_error(&w);
@@ -238,15 +281,21 @@ pub async fn run(
             &feed.formats,
             config.base_url.as_ref(),
         );
+        // Entries are read back from the file of every format, configured or left from an
+        // earlier config, so that dropping a format and adding it again loses nothing.
+        let kept = store::files_for(&config.output_dir, &feed.name, &Format::ALL, None);
         tasks.spawn(async move {
-            let report = update_feed(&session, &feed, &channel, &files).await;
+            let report = update_feed(&session, &feed, &channel, &files, &kept).await;
             for e in &report.errors {
                 on_error(e);
             }
             report
         });
     }
-    let mut summary = Summary::default();
+    let mut summary = Summary {
+        errors: side_errors,
+        ..Summary::default()
+    };
     let total = config.feeds.len();
     let mut finished = 0;
     while let Some(done) = tasks.join_next().await {
@@ -272,20 +321,21 @@ pub async fn run(
         summary.pages += report.pages;
         summary.errors += report.errors.len();
     }
+    let mut side_files = Vec::new();
     if config.stylesheet {
-        write_if_changed(
+        side_files.push(write_if_changed(
             &config.output_dir.join(stylesheet::FILE_NAME),
             stylesheet::XSL.as_bytes(),
-            &*on_error,
-        );
+        ));
     }
-    write_if_changed(
+    side_files.push(write_if_changed(
         &config.output_dir.join(OPML_FILE),
         opml(config).as_bytes(),
-        &*on_error,
-    );
-    if let Err(e) = session.final_state().save(&config.output_dir) {
+    ));
+    side_files.push(session.final_state().save(&config.output_dir));
+    for e in side_files.into_iter().filter_map(Result::err) {
         on_error(&e.to_string());
+        summary.errors += 1;
     }
     summary.pages_skipped = session.skipped.load(Ordering::Relaxed);
     summary.extractions = session.extractions.load(Ordering::Relaxed);
@@ -342,13 +392,11 @@ pub fn opml(config: &Config) -> String {
 }
 
 /// Keeps the side files (stylesheet, OPML) byte-identical when nothing changed.
-fn write_if_changed(path: &std::path::Path, bytes: &[u8], on_error: &(dyn Fn(&str) + Send + Sync)) {
+fn write_if_changed(path: &std::path::Path, bytes: &[u8]) -> Result<(), store::StoreError> {
     if std::fs::read(path).is_ok_and(|old| old == bytes) {
-        return;
+        return Ok(());
     }
-    if let Err(e) = store::write_atomic(path, bytes) {
-        on_error(&e.to_string());
-    }
+    store::write_atomic(path, bytes)
 }
 
 async fn update_feed(
@@ -356,6 +404,7 @@ async fn update_feed(
     feed: &FeedConfig,
     channel: &Channel,
     files: &[Target],
+    kept: &[Target],
 ) -> FeedReport {
     let mut report = FeedReport {
         name: feed.name.clone(),
@@ -365,7 +414,7 @@ async fn update_feed(
         errors: Vec::new(),
     };
     // Read the stored feed first: if it is corrupt there is no point fetching anything.
-    let stored = match store::load(files) {
+    let stored = match store::load(kept) {
         Ok(s) => s,
         Err(e) => {
             report.errors.push(format!("{}: {e}", feed.name));

@@ -65,6 +65,11 @@ pub enum StoreError {
         path: PathBuf,
         source: std::io::Error,
     },
+    #[error("{path}: cannot remove this temporary file a killed run left behind: {source}; remove it by hand")]
+    RemoveTemp {
+        path: PathBuf,
+        source: std::io::Error,
+    },
 }
 
 /// What saving a feed did.
@@ -74,36 +79,80 @@ pub enum Saved {
     Unchanged,
 }
 
+/// How much of an entry a format keeps: JSON Feed and Atom have modification dates, RSS
+/// does not; JSON Feed keeps every image, Atom only those of a known type.
+fn fidelity(format: Format) -> u8 {
+    match format {
+        Format::Json => 3,
+        Format::Atom => 2,
+        Format::Rss => 1,
+    }
+}
+
 /// The feed already on disk: `None` when none of its files exists yet. Every existing file
-/// must parse (a corrupt one is never overwritten); the model is read from the format that
-/// keeps the most (JSON Feed and Atom have modification dates, RSS does not).
+/// must parse (a corrupt one is never overwritten). The files are written one rename at a
+/// time, so a crash, a full disk or a format dropped and added again leaves them out of
+/// step: the stored entries are the union of every file's, by id, each in the version of
+/// the file that keeps the most, so an entry that any file still holds is never lost. The
+/// channel facts come from that best file too.
 pub fn load(files: &Files) -> Result<Option<Feed>, StoreError> {
-    let mut best: Option<(usize, Feed)> = None;
-    for Target { format, path, .. } in files {
-        let bytes = match std::fs::read(path) {
-            Ok(b) => b,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
-            Err(source) => {
-                return Err(StoreError::Read {
-                    path: path.clone(),
-                    source,
-                })
-            }
-        };
-        let feed = format.parse(&bytes).map_err(|reason| StoreError::Corrupt {
-            path: path.clone(),
-            reason,
-        })?;
-        let fidelity = match format {
-            Format::Json => 3,
-            Format::Atom => 2,
-            Format::Rss => 1,
-        };
-        if best.as_ref().is_none_or(|(f, _)| fidelity > *f) {
-            best = Some((fidelity, feed));
+    let mut read = Vec::new();
+    for target in files {
+        if let Some(feed) = read_one(target)? {
+            read.push((fidelity(target.format), feed));
         }
     }
-    Ok(best.map(|(_, feed)| feed))
+    // Stable: of two files of one format (never in a run), the first listed wins.
+    read.sort_by_key(|(f, _)| std::cmp::Reverse(*f));
+    let mut feeds = read.into_iter().map(|(_, feed)| feed);
+    let Some(mut best) = feeds.next() else {
+        return Ok(None);
+    };
+    let mut ids: std::collections::HashSet<String> =
+        best.entries.iter().map(|e| e.id.clone()).collect();
+    for other in feeds {
+        for entry in other.entries {
+            if ids.insert(entry.id.clone()) {
+                best.entries.push(entry);
+            }
+        }
+    }
+    drop_stand_in_authors(&mut best);
+    Ok(Some(best))
+}
+
+/// One existing file, parsed; `None` when it does not exist.
+fn read_one(target: &Target) -> Result<Option<Feed>, StoreError> {
+    let bytes = match std::fs::read(&target.path) {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(source) => {
+            return Err(StoreError::Read {
+                path: target.path.clone(),
+                source,
+            })
+        }
+    };
+    target
+        .format
+        .parse(&bytes)
+        .map(Some)
+        .map_err(|reason| StoreError::Corrupt {
+            path: target.path.clone(),
+            reason,
+        })
+}
+
+/// An entry whose page names no author is written crediting the feed's title (see
+/// [`super::credited_authors`]); read back, that stand-in would look like an author the page
+/// lost, and the unchanged entry like a changed one that moves `updated` and the build date.
+fn drop_stand_in_authors(feed: &mut Feed) {
+    let Feed { title, entries, .. } = feed;
+    for entry in entries.iter_mut() {
+        if entry.authors.len() == 1 && entry.authors[0] == *title {
+            entry.authors.clear();
+        }
+    }
 }
 
 /// Merges freshly extracted entries into the stored ones: a fresh entry replaces the stored
@@ -182,8 +231,9 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
         .unwrap_or(Path::new("."));
     std::fs::create_dir_all(folder).map_err(error)?;
     let mut tmp = tempfile::Builder::new()
-        .prefix(".feedgen-")
-        .suffix(".tmp")
+        .prefix(TEMP_PREFIX)
+        .suffix(TEMP_SUFFIX)
+        .rand_bytes(TEMP_RANDOM_CHARS)
         .tempfile_in(folder)
         .map_err(error)?;
     tmp.write_all(bytes).map_err(error)?;
@@ -191,6 +241,55 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
     set_readable(tmp.as_file());
     tmp.persist(path).map_err(|e| error(e.error))?;
     Ok(())
+}
+
+/// Temporary files are `.feedgen-XXXXXX.tmp`, six random letters or digits: a name no feed,
+/// state or side file has, so a leftover can be recognised as ours and nothing else can.
+const TEMP_PREFIX: &str = ".feedgen-";
+const TEMP_SUFFIX: &str = ".tmp";
+const TEMP_RANDOM_CHARS: usize = 6;
+
+/// Whether `name` is one of [`write_atomic`]'s temporary files.
+fn is_temp_name(name: &std::ffi::OsStr) -> bool {
+    let Some(name) = name.to_str() else {
+        return false;
+    };
+    name.strip_prefix(TEMP_PREFIX)
+        .and_then(|rest| rest.strip_suffix(TEMP_SUFFIX))
+        .is_some_and(|random| {
+            random.len() == TEMP_RANDOM_CHARS && random.bytes().all(|b| b.is_ascii_alphanumeric())
+        })
+}
+
+/// Removes the temporary files a killed run left in `folder`. Only call it holding the
+/// folder's lock: then no other run is writing one. Only regular files with our temporary
+/// name go; a symlink or a folder of that name is left alone, and nothing is followed (the
+/// folder's entries are typed without following links, and removing a name never touches
+/// what a link points to). Returns how many went, or the first file that would not.
+pub fn remove_stale_temp_files(folder: &Path) -> Result<usize, StoreError> {
+    let unreadable = |source| StoreError::Read {
+        path: folder.to_path_buf(),
+        source,
+    };
+    let entries = match std::fs::read_dir(folder) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(0),
+        Err(e) => return Err(unreadable(e)),
+    };
+    let mut removed = 0;
+    for entry in entries {
+        let entry = entry.map_err(unreadable)?;
+        if !is_temp_name(&entry.file_name()) || !entry.file_type().is_ok_and(|t| t.is_file()) {
+            continue;
+        }
+        let path = entry.path();
+        match std::fs::remove_file(&path) {
+            Ok(()) => removed += 1,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(source) => return Err(StoreError::RemoveTemp { path, source }),
+        }
+    }
+    Ok(removed)
 }
 
 /// Temporary files are created private; a feed is meant to be served, so make it
