@@ -395,4 +395,89 @@ mod tests {
         let err = load(&files).unwrap_err();
         assert!(err.to_string().contains("left untouched"), "{err}");
     }
+    #[test]
+    fn load_keeps_every_entry_of_files_out_of_step() {
+        let dir = tempfile::tempdir().unwrap();
+        let files = files_for(dir.path(), "f", &Format::ALL, None);
+        let t = Utc.with_ymd_and_hms(2024, 1, 1, 0, 0, 0).unwrap();
+        let mut feed = Feed::new("T", "https://e.org/", "D");
+        feed.entries = vec![entry("a", 1, false)];
+        save(&files, feed.clone(), None, t).unwrap();
+        // RSS alone moves on: a second entry, and a corrected title of the first.
+        let mut rss_only = feed.clone();
+        rss_only.title = "RSS title".into();
+        let mut corrected = entry("a", 1, false);
+        corrected.title = "corrected in RSS".into();
+        rss_only.entries = vec![entry("b", 2, false), corrected];
+        save(&files[..1], rss_only, None, t).unwrap();
+        let loaded = load(&files).unwrap().unwrap();
+        let ids: Vec<&str> = loaded.entries.iter().map(|e| e.id.as_str()).collect();
+        assert_eq!(ids, ["a", "b"], "the union, best file's entries first");
+        assert_eq!(
+            loaded.entries[0].title, "a",
+            "JSON's version of a shared id"
+        );
+        assert_eq!(loaded.title, "T", "channel facts of the best file");
+        assert_eq!(load(&files[..0]).unwrap(), None);
+    }
+
+    #[test]
+    fn the_feed_title_credited_for_no_author_reads_back_as_no_author() {
+        let dir = tempfile::tempdir().unwrap();
+        for format in Format::ALL {
+            let files = files_for(dir.path(), "f", &[format], None);
+            let mut feed = Feed::new("Site", "https://e.org/", "D");
+            let mut by_site = entry("https://e.org/b", 2, false);
+            by_site.authors = vec!["Site".into(), "Ann".into()];
+            feed.entries = vec![entry("https://e.org/a", 1, false), by_site.clone()];
+            save(&files, feed, None, Utc::now()).unwrap();
+            let loaded = load(&files).unwrap().unwrap();
+            assert!(loaded.entries[0].authors.is_empty(), "{format:?}");
+            assert_eq!(loaded.entries[1].authors, by_site.authors, "{format:?}");
+        }
+    }
+
+    #[test]
+    fn only_our_temporary_names_match() {
+        let ok = |n: &str| is_temp_name(std::ffi::OsStr::new(n));
+        assert!(ok(".feedgen-a1B2c3.tmp"));
+        for name in [
+            ".feedgen-state.json",
+            ".feedgen-.tmp",
+            ".feedgen-abcdefg.tmp",
+            ".feedgen-abc-ef.tmp",
+            "feedgen-abcdef.tmp",
+            ".feedgen-abcdef.tmp.bak",
+            ".feedgen.lock",
+        ] {
+            assert!(!ok(name), "{name}");
+        }
+        // What write_atomic creates does match.
+        let dir = tempfile::tempdir().unwrap();
+        let tmp = tempfile::Builder::new()
+            .prefix(TEMP_PREFIX)
+            .suffix(TEMP_SUFFIX)
+            .rand_bytes(TEMP_RANDOM_CHARS)
+            .tempfile_in(dir.path())
+            .unwrap();
+        assert!(is_temp_name(tmp.path().file_name().unwrap()));
+    }
+
+    #[test]
+    fn stale_temporary_files_go_and_nothing_else() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        std::fs::write(d.join(".feedgen-aaaaaa.tmp"), "x").unwrap();
+        std::fs::write(d.join(".feedgen-bbbbbb.tmp"), "x").unwrap();
+        std::fs::write(d.join("f.xml"), "keep").unwrap();
+        std::fs::create_dir(d.join(".feedgen-cccccc.tmp")).unwrap();
+        #[cfg(unix)]
+        std::os::unix::fs::symlink(d.join("f.xml"), d.join(".feedgen-dddddd.tmp")).unwrap();
+        assert_eq!(remove_stale_temp_files(d).unwrap(), 2);
+        assert_eq!(std::fs::read_to_string(d.join("f.xml")).unwrap(), "keep");
+        assert!(d.join(".feedgen-cccccc.tmp").is_dir());
+        #[cfg(unix)]
+        assert!(d.join(".feedgen-dddddd.tmp").symlink_metadata().is_ok());
+        assert_eq!(remove_stale_temp_files(&d.join("missing")).unwrap(), 0);
+    }
 }
