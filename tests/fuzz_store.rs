@@ -212,13 +212,20 @@ fn history(dir: &Path, runs: &[Run]) -> Result<(), TestCaseError> {
         let written = &files[..run.killed_after.unwrap_or(files.len()).min(files.len())];
         store::save(written, feed, stored.as_ref(), now)
             .map_err(|e| TestCaseError::fail(e.to_string()))?;
-        let candidates: BTreeSet<String> =
-            before.iter().cloned().chain(fresh.iter().map(|e| e.id.clone())).collect();
+        let candidates: BTreeSet<String> = before
+            .iter()
+            .cloned()
+            .chain(fresh.iter().map(|e| e.id.clone()))
+            .collect();
         let want = run.max_items.min(candidates.len());
         let after = held(&every)?;
         for t in written {
             let ids = &after.iter().find(|(f, _)| *f == t.format).unwrap().1;
-            prop_assert!(ids.is_subset(&candidates), "run {n}: {:?} invented ids", t.format);
+            prop_assert!(
+                ids.is_subset(&candidates),
+                "run {n}: {:?} invented ids",
+                t.format
+            );
             prop_assert_eq!(
                 ids.len(),
                 want,

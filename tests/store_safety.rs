@@ -277,3 +277,153 @@ fn a_killed_runs_temporary_files_are_removed_and_nothing_else() {
     assert!(out.join(".feedgen-L1nk00.tmp").symlink_metadata().is_ok());
     assert_eq!(std::fs::read_to_string(&outside).unwrap(), "mine");
 }
+
+/// Feeds, kills and articles of the kill test.
+const KILL_FEEDS: usize = 6;
+const KILLS: usize = 20;
+
+/// The source feed of feed `k` at step `i`: it lists only the newest article, so an entry a
+/// killed run wrote to some files is not offered again by the next run.
+fn source_feed(server_url: &str, k: usize, i: usize) -> Reply {
+    let day = 1 + i % 28;
+    let month = 1 + i / 28;
+    Reply::Page {
+        content_type: "application/rss+xml",
+        body: format!(
+            "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Feed {k}</title><link>{server_url}/</link>\
+             <description>d</description><item><title>Article {k}-{i}</title><link>{server_url}/f{k}/a{i}.html</link>\
+             <pubDate>{day:02} {} 2024 10:00:00 +0000</pubDate></item></channel></rss>",
+            ["Jan", "Feb"][month - 1]
+        )
+        .into_bytes(),
+    }
+}
+
+/// The entry links each feed file holds, as an independent parser reads them; every file
+/// must parse.
+fn ids_on_disk(out: &Path) -> Vec<(String, BTreeSet<String>)> {
+    let mut held = Vec::new();
+    for k in 0..KILL_FEEDS {
+        for ext in ["xml", "atom", "json"] {
+            let name = format!("f{k}.{ext}");
+            let Ok(bytes) = std::fs::read(out.join(&name)) else {
+                continue;
+            };
+            let links = parse_feed(&bytes)
+                .entries
+                .into_iter()
+                .filter_map(|e| e.links.first().map(|l| l.href.clone()))
+                .collect();
+            held.push((name, links));
+        }
+    }
+    held
+}
+
+#[test]
+fn kill_9_at_any_moment_loses_no_entry() {
+    // Bind first: the source feeds name the server's own address.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let mut routes = Vec::new();
+    let paths: Vec<(String, Reply)> = (0..KILL_FEEDS)
+        .flat_map(|k| (0..=KILLS).map(move |i| (k, i)))
+        .flat_map(|(k, i)| {
+            let title = format!("Article {k}-{i}");
+            // Some articles are slow, so the feeds finish and write at different moments.
+            let delay = std::time::Duration::from_millis(((k * 7 + i * 3) % 5) as u64 * 60);
+            [
+                (format!("/f{k}/feed{i}.xml"), source_feed(&base, k, i)),
+                (
+                    format!("/f{k}/a{i}.html"),
+                    Reply::Slow {
+                        delay,
+                        body: article(&title, None),
+                    },
+                ),
+            ]
+        })
+        .collect();
+    for (path, reply) in &paths {
+        routes.push((path.as_str(), reply.clone()));
+    }
+    let _server = Server::with_listener(listener, routes);
+    let dir = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).unwrap();
+    let out = dir.path().join("out");
+    let cfg = dir.path().join("config.toml");
+    let write_config = |i: usize| {
+        let mut text = String::from(
+            "output_dir = \"out\"\ntimeout_secs = 5\nper_host_concurrency = 16\nformats = [\"rss\", \"atom\", \"json\"]\n",
+        );
+        for k in 0..KILL_FEEDS {
+            text.push_str(&format!(
+                "[[feeds]]\nname = \"f{k}\"\nurl = \"{base}/f{k}/feed{i}.xml\"\nkind = \"feed\"\n"
+            ));
+        }
+        std::fs::write(&cfg, text).unwrap();
+    };
+    let start = |i: usize| {
+        write_config(i);
+        std::process::Command::new(binary())
+            .args(["run", "-q", "--config", cfg.to_str().unwrap()])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap()
+    };
+    // A clean first run measures how long a run takes, to spread the kills over it.
+    let started = std::time::Instant::now();
+    assert!(start(0).wait().unwrap().success());
+    let run_time = started.elapsed();
+    let mut per_file: std::collections::BTreeMap<String, BTreeSet<String>> =
+        ids_on_disk(&out).into_iter().collect();
+    let mut ever: BTreeSet<String> = per_file.values().flatten().cloned().collect();
+    let mut killed = 0;
+    for i in 1..=KILLS {
+        // Moments spread over the run, in a scrambled order (7 is prime to KILLS).
+        let moment = (i * 7) % KILLS;
+        let delay = run_time.mul_f64(1.2 * moment as f64 / KILLS as f64);
+        let mut child = start(i);
+        std::thread::sleep(delay);
+        if child.try_wait().unwrap().is_none() {
+            killed += 1;
+        }
+        let _ = child.kill();
+        let _ = child.wait();
+        for (name, ids) in ids_on_disk(&out) {
+            let before = per_file.entry(name.clone()).or_default();
+            let lost: Vec<&String> = before.difference(&ids).collect();
+            assert!(
+                lost.is_empty(),
+                "step {i}, killed after {delay:?}: {name} lost {lost:?}"
+            );
+            ever.extend(ids.iter().cloned());
+            *before = ids;
+        }
+    }
+    assert!(
+        killed >= KILLS / 2,
+        "only {killed} runs were still going when killed"
+    );
+    let last = start(KILLS).wait().unwrap();
+    assert!(last.success(), "the clean run after the kills failed");
+    let held = ids_on_disk(&out);
+    assert_eq!(held.len(), KILL_FEEDS * 3, "every feed in every format");
+    for (name, ids) in &held {
+        let feed = name.split('.').next().unwrap();
+        let mut want: BTreeSet<String> = ever
+            .iter()
+            .filter(|link| link.contains(&format!("/{feed}/")))
+            .cloned()
+            .collect();
+        want.insert(format!("{base}/{feed}/a{KILLS}.html"));
+        assert_eq!(ids, &want, "{name} after the clean run");
+    }
+    let leftovers: Vec<_> = std::fs::read_dir(&out)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "temporary files left: {leftovers:?}");
+}
