@@ -281,11 +281,15 @@ pub async fn run(
             &feed.formats,
             config.base_url.as_ref(),
         );
-        // Entries are read back from the file of every format, configured or left from an
-        // earlier config, so that dropping a format and adding it again loses nothing.
-        let kept = store::files_for(&config.output_dir, &feed.name, &Format::ALL, None);
+        // Files of formats an earlier config wrote are read back too, so that dropping a
+        // format and adding it again loses nothing.
+        let dropped: Vec<Format> = Format::ALL
+            .into_iter()
+            .filter(|f| !feed.formats.contains(f))
+            .collect();
+        let leftovers = store::files_for(&config.output_dir, &feed.name, &dropped, None);
         tasks.spawn(async move {
-            let report = update_feed(&session, &feed, &channel, &files, &kept).await;
+            let report = update_feed(&session, &feed, &channel, &files, &leftovers).await;
             for e in &report.errors {
                 on_error(e);
             }
@@ -404,7 +408,7 @@ async fn update_feed(
     feed: &FeedConfig,
     channel: &Channel,
     files: &[Target],
-    kept: &[Target],
+    leftovers: &[Target],
 ) -> FeedReport {
     let mut report = FeedReport {
         name: feed.name.clone(),
@@ -414,7 +418,7 @@ async fn update_feed(
         errors: Vec::new(),
     };
     // Read the stored feed first: if it is corrupt there is no point fetching anything.
-    let stored = match store::load(kept) {
+    let stored = match store::load_with_leftovers(files, leftovers) {
         Ok(s) => s,
         Err(e) => {
             report.errors.push(format!("{}: {e}", feed.name));

@@ -427,3 +427,38 @@ fn kill_9_at_any_moment_loses_no_entry() {
         .collect();
     assert!(leftovers.is_empty(), "temporary files left: {leftovers:?}");
 }
+
+#[test]
+fn a_format_left_over_from_an_earlier_config_does_not_make_idle_runs_rewrite() {
+    // No ETag: a forced run extracts the pages again and must find nothing changed.
+    let page = |title: &str, date: &str| Reply::Slow {
+        delay: std::time::Duration::ZERO,
+        body: article(title, Some(date)),
+    };
+    let server = Server::start(vec![
+        ("/a", page("A", "2024-07-01T10:00:00Z")),
+        ("/b", page("B", "2024-07-02T10:00:00Z")),
+    ]);
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = config(
+        dir.path(),
+        &[server.url("/a")],
+        &["rss", "atom", "json"],
+        "",
+    );
+    assert_eq!(run(&cfg, &[]).0, Some(0));
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    let urls = [server.url("/a"), server.url("/b")];
+    let cfg = config(dir.path(), &urls, &["rss"], "");
+    assert_eq!(run(&cfg, &[]).0, Some(0));
+    let rss = dir.path().join("out/site.xml");
+    let before = std::fs::read(&rss).unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    let (code, summary, err) = run(&cfg, &["--force"]);
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(
+        String::from_utf8_lossy(&std::fs::read(&rss).unwrap()),
+        String::from_utf8_lossy(&before)
+    );
+    assert_eq!(summary["feeds_unchanged"], 1, "{summary}");
+}

@@ -96,15 +96,18 @@ fn fidelity(format: Format) -> u8 {
 /// the file that keeps the most, so an entry that any file still holds is never lost. The
 /// channel facts come from that best file too.
 pub fn load(files: &Files) -> Result<Option<Feed>, StoreError> {
-    let mut read = Vec::new();
-    for target in files {
-        if let Some(feed) = read_one(target)? {
-            read.push((fidelity(target.format), feed));
-        }
-    }
-    // Stable: of two files of one format (never in a run), the first listed wins.
-    read.sort_by_key(|(f, _)| std::cmp::Reverse(*f));
-    let mut feeds = read.into_iter().map(|(_, feed)| feed);
+    load_with_leftovers(files, &[])
+}
+
+/// [`load`], plus the entries of `leftovers`: the files of formats the feed no longer
+/// writes, which may still hold entries the others lack. They only add entries: an id the
+/// written files have keeps their version, and their channel facts (an older build date
+/// above all, which would make every save look like a change) count only when no written
+/// file exists.
+pub fn load_with_leftovers(files: &Files, leftovers: &Files) -> Result<Option<Feed>, StoreError> {
+    let mut feeds = by_fidelity(files)?;
+    feeds.extend(by_fidelity(leftovers)?);
+    let mut feeds = feeds.into_iter();
     let Some(mut best) = feeds.next() else {
         return Ok(None);
     };
@@ -119,6 +122,19 @@ pub fn load(files: &Files) -> Result<Option<Feed>, StoreError> {
     }
     drop_stand_in_authors(&mut best);
     Ok(Some(best))
+}
+
+/// The existing files among `files`, parsed, the one that keeps the most first.
+fn by_fidelity(files: &Files) -> Result<Vec<Feed>, StoreError> {
+    let mut read = Vec::new();
+    for target in files {
+        if let Some(feed) = read_one(target)? {
+            read.push((fidelity(target.format), feed));
+        }
+    }
+    // Stable: of two files of one format (never in a run), the first listed wins.
+    read.sort_by_key(|(f, _)| std::cmp::Reverse(*f));
+    Ok(read.into_iter().map(|(_, feed)| feed).collect())
 }
 
 /// One existing file, parsed; `None` when it does not exist.
@@ -479,5 +495,31 @@ mod tests {
         #[cfg(unix)]
         assert!(d.join(".feedgen-dddddd.tmp").symlink_metadata().is_ok());
         assert_eq!(remove_stale_temp_files(&d.join("missing")).unwrap(), 0);
+    }
+    #[test]
+    fn leftovers_add_entries_but_not_their_channel_or_versions() {
+        let dir = tempfile::tempdir().unwrap();
+        let rss = files_for(dir.path(), "f", &[Format::Rss], None);
+        let json = files_for(dir.path(), "f", &[Format::Json], None);
+        let mut old = Feed::new("Old title", "https://e.org/", "D");
+        old.entries = vec![entry("a", 1, false), entry("gone", 2, false)];
+        let t1 = Utc.with_ymd_and_hms(2024, 1, 1, 0, 0, 0).unwrap();
+        save(&json, old, None, t1).unwrap();
+        let mut new = Feed::new("New title", "https://e.org/", "D");
+        let mut a = entry("a", 1, false);
+        a.title = "a, as RSS has it now".into();
+        new.entries = vec![a];
+        let t2 = Utc.with_ymd_and_hms(2024, 2, 1, 0, 0, 0).unwrap();
+        save(&rss, new, None, t2).unwrap();
+        let loaded = load_with_leftovers(&rss, &json).unwrap().unwrap();
+        assert_eq!(
+            (loaded.title.as_str(), loaded.last_build),
+            ("New title", Some(t2))
+        );
+        let titles: Vec<&str> = loaded.entries.iter().map(|e| e.title.as_str()).collect();
+        assert_eq!(titles, ["a, as RSS has it now", "gone"]);
+        std::fs::remove_file(&rss[0].path).unwrap();
+        let only_leftover = load_with_leftovers(&rss, &json).unwrap().unwrap();
+        assert_eq!(only_leftover.title, "Old title");
     }
 }
