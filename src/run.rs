@@ -205,8 +205,13 @@ pub fn lock_output(dir: &Path) -> Result<std::fs::File, RunError> {
     std::fs::create_dir_all(dir).map_err(lock_error)?;
     let file = match open_lock_file(&path) {
         Ok(file) => file,
-        Err(_) if is_symlink(&path) => return Err(RunError::LockIsLink { path }),
-        Err(e) => return Err(lock_error(e)),
+        Err(e) => {
+            return Err(match std::fs::symlink_metadata(&path) {
+                Ok(m) if m.file_type().is_symlink() => RunError::LockIsLink { path },
+                Ok(m) if !m.is_file() => RunError::LockNotFile { path },
+                _ => lock_error(e),
+            })
+        }
     };
     if !file.metadata().map_err(lock_error)?.is_file() {
         return Err(RunError::LockNotFile { path });
@@ -219,10 +224,6 @@ pub fn lock_output(dir: &Path) -> Result<std::fs::File, RunError> {
         }),
         Err(std::fs::TryLockError::Error(e)) => Err(lock_error(e)),
     }
-}
-
-fn is_symlink(path: &Path) -> bool {
-    std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink())
 }
 
 #[cfg(unix)]
@@ -239,7 +240,7 @@ fn open_lock_file(path: &Path) -> std::io::Result<std::fs::File> {
 /// Without `O_NOFOLLOW`, a check before the open (racy, but refuses a link left in place).
 #[cfg(not(unix))]
 fn open_lock_file(path: &Path) -> std::io::Result<std::fs::File> {
-    if is_symlink(path) {
+    if std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
         return Err(std::io::Error::other("symbolic link"));
     }
     std::fs::OpenOptions::new()
@@ -454,6 +455,45 @@ async fn update_feed(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_lock_file_that_is_not_a_plain_file_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let lock = dir.path().join(LOCK_FILE);
+        std::fs::create_dir(&lock).unwrap();
+        assert!(matches!(
+            lock_output(dir.path()),
+            Err(RunError::LockNotFile { .. })
+        ));
+        std::fs::remove_dir(&lock).unwrap();
+        #[cfg(unix)]
+        {
+            let target = dir.path().join("target");
+            std::os::unix::fs::symlink(&target, &lock).unwrap();
+            assert!(matches!(
+                lock_output(dir.path()),
+                Err(RunError::LockIsLink { .. })
+            ));
+            assert!(!target.exists());
+            std::fs::remove_file(&lock).unwrap();
+            // A FIFO would block a plain open for writing until someone reads it.
+            let made = std::process::Command::new("mkfifo").arg(&lock).status();
+            if made.is_ok_and(|s| s.success()) {
+                assert!(matches!(
+                    lock_output(dir.path()),
+                    Err(RunError::LockNotFile { .. })
+                ));
+                std::fs::remove_file(&lock).unwrap();
+            }
+        }
+        let held = lock_output(dir.path()).unwrap();
+        assert!(matches!(
+            lock_output(dir.path()),
+            Err(RunError::Locked { .. })
+        ));
+        drop(held);
+        assert!(lock_output(dir.path()).is_ok());
+    }
 
     #[test]
     fn most_common_prefers_the_first_on_ties() {

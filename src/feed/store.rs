@@ -411,6 +411,7 @@ mod tests {
         let err = load(&files).unwrap_err();
         assert!(err.to_string().contains("left untouched"), "{err}");
     }
+
     #[test]
     fn load_keeps_every_entry_of_files_out_of_step() {
         let dir = tempfile::tempdir().unwrap();
@@ -496,6 +497,7 @@ mod tests {
         assert!(d.join(".feedgen-dddddd.tmp").symlink_metadata().is_ok());
         assert_eq!(remove_stale_temp_files(&d.join("missing")).unwrap(), 0);
     }
+
     #[test]
     fn leftovers_add_entries_but_not_their_channel_or_versions() {
         let dir = tempfile::tempdir().unwrap();
