@@ -40,18 +40,8 @@ use std::time::{Duration, Instant, SystemTime};
 use chrono::{DateTime, TimeZone, Utc};
 use serde_json::{json, Value};
 
-/// Healthy hosts and pages per host; `FEEDGEN_BENCH_HOSTS` and `FEEDGEN_BENCH_PAGES` scale
-/// the run (100 × 100 is the 10,000-page load test).
-const DEFAULT_HOSTS: usize = 50;
-const DEFAULT_PAGES_PER_HOST: usize = 20;
-
-fn env_count(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .filter(|&n| n > 0)
-        .unwrap_or(default)
-}
+const HOSTS: usize = 50;
+const PAGES_PER_HOST: usize = 20;
 /// Pages listed in each fault feed. A host that never answers costs about
 /// `ceil(FAULT_PAGES / per_host_concurrency) × timeout_secs` of wall time.
 const FAULT_PAGES: usize = 4;
@@ -86,8 +76,6 @@ fn main() -> ExitCode {
 }
 
 fn bench() -> Result<bool, String> {
-    let hosts = env_count("FEEDGEN_BENCH_HOSTS", DEFAULT_HOSTS);
-    let pages_per_host = env_count("FEEDGEN_BENCH_PAGES", DEFAULT_PAGES_PER_HOST);
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
     let target_dir = std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
@@ -121,8 +109,8 @@ fn bench() -> Result<bool, String> {
         .map_err(|e| format!("cannot create a temporary folder: {e}"))?;
     let has_per_host = supports_per_host(&bin, work.path());
 
-    let mut specs: Vec<(String, Kind, usize)> = (0..hosts)
-        .map(|i| (format!("host{i:02}"), Kind::Healthy, pages_per_host))
+    let mut specs: Vec<(String, Kind, usize)> = (0..HOSTS)
+        .map(|i| (format!("host{i:02}"), Kind::Healthy, PAGES_PER_HOST))
         .collect();
     for kind in Kind::FAULTS {
         specs.push((kind.name().to_string(), kind, FAULT_PAGES));
@@ -155,7 +143,7 @@ fn bench() -> Result<bool, String> {
         binary_age(&bin).unwrap_or_default()
     );
     println!(
-        "setup:      {hosts} hosts × {pages_per_host} pages, {min_kb:.1}–{max_kb:.1} KB (avg {avg_kb:.1} KB), {} ms latency; concurrency {CONCURRENCY}, per_host_concurrency {}, timeout {TIMEOUT_SECS} s; --json: {}; RSS from {}",
+        "setup:      {HOSTS} hosts × {PAGES_PER_HOST} pages, {min_kb:.1}–{max_kb:.1} KB (avg {avg_kb:.1} KB), {} ms latency; concurrency {CONCURRENCY}, per_host_concurrency {}, timeout {TIMEOUT_SECS} s; --json: {}; RSS from {}",
         LATENCY.as_millis(),
         if has_per_host {
             PER_HOST_CONCURRENCY.to_string()
@@ -216,19 +204,19 @@ fn bench() -> Result<bool, String> {
     }
     let snapshot = read_dir_files(&cron_dir.join("out"));
     let first_line = format!(
-        "first run:  {total_pages} pages, {hosts} hosts, {:.2} s, {pages_per_s:.0} pages/s, peak RSS {}, exit {}; feeds with all {pages_per_host} entries: {}/{hosts}",
+        "first run:  {total_pages} pages, {HOSTS} hosts, {:.2} s, {pages_per_s:.0} pages/s, peak RSS {}, exit {}; feeds with all {PAGES_PER_HOST} entries: {}/{HOSTS}",
         first.wall,
         first.rss_text(),
         first.status_text(),
         first_feeds.complete,
     );
     let slots = if has_per_host {
-        CONCURRENCY.min(hosts * PER_HOST_CONCURRENCY)
+        CONCURRENCY.min(HOSTS * PER_HOST_CONCURRENCY)
     } else {
         CONCURRENCY
     };
     // Every page and one robots.txt per host, each taking LATENCY, `slots` at a time.
-    let ideal = (total_pages + hosts) as f64 * LATENCY.as_secs_f64() / slots as f64;
+    let ideal = (total_pages + HOSTS) as f64 * LATENCY.as_secs_f64() / slots as f64;
     let first_server_line = format!(
         "            server: {}\n            ideal with {slots} requests in flight: {ideal:.2} s, {:.0} pages/s",
         server_summary(&farm, &healthy),
@@ -374,7 +362,7 @@ fn bench() -> Result<bool, String> {
         ));
     }
     let fault_line = format!(
-        "faults:     ended in {:.1} s{}, exit {}, peak RSS {}; failed: {}{}; flaky 500→200: {}; healthy feeds written: {}/{hosts}",
+        "faults:     ended in {:.1} s{}, exit {}, peak RSS {}; failed: {}{}; flaky 500→200: {}; healthy feeds written: {}/{HOSTS}",
         faults.wall,
         if faults.killed { " (KILLED: hung)" } else { "" },
         faults.status_text(),
@@ -427,8 +415,8 @@ fn bench() -> Result<bool, String> {
         "binary_has_json": has_json,
         "binary_has_per_host_concurrency": has_per_host,
         "setup": {
-            "hosts": hosts,
-            "pages_per_host": pages_per_host,
+            "hosts": HOSTS,
+            "pages_per_host": PAGES_PER_HOST,
             "fault_pages": FAULT_PAGES,
             "latency_ms": LATENCY.as_millis() as u64,
             "timeout_secs": TIMEOUT_SECS,
@@ -654,15 +642,8 @@ fn write_config(
     feeds: &[(String, Vec<String>)],
 ) -> Result<PathBuf, String> {
     std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-    // Room for every page of the largest feed (the default keeps 50).
-    let max_items = feeds
-        .iter()
-        .map(|(_, u)| u.len())
-        .max()
-        .unwrap_or(0)
-        .max(50);
     let mut text = format!(
-        "output_dir = \"out\"\ntimeout_secs = {TIMEOUT_SECS}\nconcurrency = {CONCURRENCY}\nmax_items = {max_items}\n"
+        "output_dir = \"out\"\ntimeout_secs = {TIMEOUT_SECS}\nconcurrency = {CONCURRENCY}\n"
     );
     if per_host {
         text.push_str(&format!("per_host_concurrency = {PER_HOST_CONCURRENCY}\n"));
