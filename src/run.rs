@@ -202,8 +202,16 @@ pub fn lock_output(dir: &Path) -> Result<std::fs::File, RunError> {
         path: path.clone(),
         source,
     };
-    std::fs::create_dir_all(dir).map_err(lock_error)?;
-    let file = match open_lock_file(&path) {
+    // The folder is made only when missing: a file in its place then fails the open with
+    // "Not a directory", which says what is wrong, where making it says "File exists".
+    let opened = match open_lock_file(&path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            std::fs::create_dir_all(dir).map_err(lock_error)?;
+            open_lock_file(&path)
+        }
+        opened => opened,
+    };
+    let file = match opened {
         Ok(file) => file,
         Err(e) => {
             return Err(match std::fs::symlink_metadata(&path) {
@@ -501,6 +509,16 @@ mod tests {
                 std::fs::remove_file(&lock).unwrap();
             }
         }
+        let blocker = dir.path().join("blocker");
+        std::fs::write(&blocker, "a file").unwrap();
+        assert!(matches!(
+            lock_output(&blocker),
+            Err(RunError::Lock { source, .. }) if source.kind() == std::io::ErrorKind::NotADirectory
+        ));
+        assert!(
+            lock_output(&dir.path().join("new/sub")).is_ok(),
+            "made when missing"
+        );
         let held = lock_output(dir.path()).unwrap();
         assert!(matches!(
             lock_output(dir.path()),
