@@ -311,6 +311,13 @@ fn parse_page_url(text: &str) -> Result<Url> {
     .into())
 }
 
+/// The folder a file is in, `.` for a bare file name.
+fn folder_of(path: &Path) -> &Path {
+    path.parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+}
+
 fn cmd_one_shot(url_text: &str, args: &OneShot) -> Result<ExitCode> {
     let url = parse_page_url(url_text)?;
     if !(1..=config::limits::MAX_ITEMS).contains(&args.max_items) {
@@ -333,6 +340,26 @@ fn cmd_one_shot(url_text: &str, args: &OneShot) -> Result<ExitCode> {
         path: path.clone(),
         self_url: args.self_url.as_ref().map(Url::to_string),
     });
+    // --output writes into a folder a `feedgen run` (or another one-shot) may be writing
+    // too: take that folder's lock, as a run does, for as long as this command lives.
+    let _lock = match &target {
+        Some(t) => match run::lock_output(folder_of(&t.path)) {
+            Ok(lock) => Some(lock),
+            Err(e @ run::RunError::Locked { .. }) => {
+                eprintln!("feedgen: {e}");
+                return Ok(ExitCode::from(EXIT_LOCKED));
+            }
+            Err(e) => return Err(e.into()),
+        },
+        None => None,
+    };
+    let mut errors_seen = false;
+    if let Some(t) = &target {
+        if let Err(e) = store::remove_stale_temp_files(folder_of(&t.path)) {
+            eprintln!("feedgen: error: {e}");
+            errors_seen = true;
+        }
+    }
     let stored = match &target {
         Some(t) => store::load(std::slice::from_ref(t))?,
         None => None,
@@ -363,7 +390,7 @@ fn cmd_one_shot(url_text: &str, args: &OneShot) -> Result<ExitCode> {
             None => bail!("{url}: nothing to publish"),
         }
     }
-    let errors_seen = !errors.is_empty();
+    errors_seen |= !errors.is_empty();
     for e in &errors {
         eprintln!("feedgen: error: {e}");
     }

@@ -11,7 +11,7 @@ use url::Url;
 
 use crate::config::{Config, FeedConfig};
 use crate::feed::store::{self, Saved, Target};
-use crate::feed::{stylesheet, Entry, Feed};
+use crate::feed::{stylesheet, Entry, Feed, Format};
 use crate::fetch::FetchError;
 use crate::source::collect::{collect, Found, Outcome, Session};
 pub use crate::source::collect::{RunOptions, SourceError};
@@ -181,6 +181,10 @@ pub enum RunError {
         path: PathBuf,
         source: std::io::Error,
     },
+    #[error("{path} is a symbolic link; feedgen never follows a link for its lock file, so a planted one cannot make it create or open another file: remove the link and run again")]
+    LockIsLink { path: PathBuf },
+    #[error("{path} is not a regular file; feedgen keeps its lock in a plain file there: remove what is there and run again")]
+    LockNotFile { path: PathBuf },
     #[error(transparent)]
     Fetch(#[from] FetchError),
 }
@@ -190,19 +194,36 @@ pub const LOCK_FILE: &str = ".feedgen.lock";
 
 /// Takes the output folder's lock for as long as the returned file lives. The OS drops it
 /// when the process ends, however it ends, so a crashed run never blocks the next one.
+/// The lock file is opened without following a symlink (which would let whoever can write
+/// the folder make us create or lock a file elsewhere) and without blocking on a FIFO.
 pub fn lock_output(dir: &Path) -> Result<std::fs::File, RunError> {
     let path = dir.join(LOCK_FILE);
     let lock_error = |source| RunError::Lock {
         path: path.clone(),
         source,
     };
-    std::fs::create_dir_all(dir).map_err(lock_error)?;
-    let file = std::fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&path)
-        .map_err(lock_error)?;
+    // The folder is made only when missing: a file in its place then fails the open with
+    // "Not a directory", which says what is wrong, where making it says "File exists".
+    let opened = match open_lock_file(&path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            std::fs::create_dir_all(dir).map_err(lock_error)?;
+            open_lock_file(&path)
+        }
+        opened => opened,
+    };
+    let file = match opened {
+        Ok(file) => file,
+        Err(e) => {
+            return Err(match std::fs::symlink_metadata(&path) {
+                Ok(m) if m.file_type().is_symlink() => RunError::LockIsLink { path },
+                Ok(m) if !m.is_file() => RunError::LockNotFile { path },
+                _ => lock_error(e),
+            })
+        }
+    };
+    if !file.metadata().map_err(lock_error)?.is_file() {
+        return Err(RunError::LockNotFile { path });
+    }
     match file.try_lock() {
         Ok(()) => Ok(file),
         Err(std::fs::TryLockError::WouldBlock) => Err(RunError::Locked {
@@ -213,6 +234,30 @@ pub fn lock_output(dir: &Path) -> Result<std::fs::File, RunError> {
     }
 }
 
+#[cfg(unix)]
+fn open_lock_file(path: &Path) -> std::io::Result<std::fs::File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
+        .open(path)
+}
+
+/// Without `O_NOFOLLOW`, a check before the open (racy, but refuses a link left in place).
+#[cfg(not(unix))]
+fn open_lock_file(path: &Path) -> std::io::Result<std::fs::File> {
+    if std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
+        return Err(std::io::Error::other("symbolic link"));
+    }
+    std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(path)
+}
+
 /// Runs every feed of `config`, calling `on_error` with each problem as it happens.
 pub async fn run(
     config: &Config,
@@ -221,16 +266,25 @@ pub async fn run(
 ) -> Result<Summary, RunError> {
     let started = Instant::now();
     let _lock = lock_output(&config.output_dir)?;
+    // Side files (temporary leftovers, stylesheet, OPML, state) that fail are errors of the
+    // run: exit 1 and `"errors"` in the summary, or cron would never say a word.
+    let mut side_errors = 0;
+    if let Err(e) = store::remove_stale_temp_files(&config.output_dir) {
+        on_error(&e.to_string());
+        side_errors += 1;
+    }
     let (state, warning) = State::load(&config.output_dir);
     if let Some(w) = warning {
         on_error(&w);
     }
     let session = Arc::new(Session::new(config.fetch.clone(), state, options)?);
     let on_error = Arc::new(on_error);
+    let slots = Arc::new(tokio::sync::Semaphore::new(feeds_at_once(config)));
     let mut tasks = tokio::task::JoinSet::new();
     for feed in config.feeds.clone() {
         let session = session.clone();
         let on_error = on_error.clone();
+        let slots = slots.clone();
         let channel = Channel::of(&feed, config);
         let files = store::files_for(
             &config.output_dir,
@@ -238,15 +292,27 @@ pub async fn run(
             &feed.formats,
             config.base_url.as_ref(),
         );
+        // Files of formats an earlier config wrote are read back too, so that dropping a
+        // format and adding it again loses nothing.
+        let dropped: Vec<Format> = Format::ALL
+            .into_iter()
+            .filter(|f| !feed.formats.contains(f))
+            .collect();
+        let leftovers = store::files_for(&config.output_dir, &feed.name, &dropped, None);
         tasks.spawn(async move {
-            let report = update_feed(&session, &feed, &channel, &files).await;
+            // Never closed, so acquiring only waits; a feed without a slot still runs.
+            let _slot = slots.acquire().await.ok();
+            let report = update_feed(&session, &feed, &channel, &files, &leftovers).await;
             for e in &report.errors {
                 on_error(e);
             }
             report
         });
     }
-    let mut summary = Summary::default();
+    let mut summary = Summary {
+        errors: side_errors,
+        ..Summary::default()
+    };
     let total = config.feeds.len();
     let mut finished = 0;
     while let Some(done) = tasks.join_next().await {
@@ -272,20 +338,21 @@ pub async fn run(
         summary.pages += report.pages;
         summary.errors += report.errors.len();
     }
+    let mut side_files = Vec::new();
     if config.stylesheet {
-        write_if_changed(
+        side_files.push(write_if_changed(
             &config.output_dir.join(stylesheet::FILE_NAME),
             stylesheet::XSL.as_bytes(),
-            &*on_error,
-        );
+        ));
     }
-    write_if_changed(
+    side_files.push(write_if_changed(
         &config.output_dir.join(OPML_FILE),
         opml(config).as_bytes(),
-        &*on_error,
-    );
-    if let Err(e) = session.final_state().save(&config.output_dir) {
+    ));
+    side_files.push(session.final_state().save(&config.output_dir));
+    for e in side_files.into_iter().filter_map(Result::err) {
         on_error(&e.to_string());
+        summary.errors += 1;
     }
     summary.pages_skipped = session.skipped.load(Ordering::Relaxed);
     summary.extractions = session.extractions.load(Ordering::Relaxed);
@@ -297,6 +364,17 @@ pub async fn run(
         .load(Ordering::Relaxed);
     summary.seconds = started.elapsed().as_secs_f64();
     Ok(summary)
+}
+
+/// Feeds worked on at once. A feed keeps every page it fetched and article it extracted
+/// until it is saved, so a run that starts every feed at once holds the whole run in memory
+/// (279 MB at 10,000 pages). Enough feeds to keep `concurrency` requests in flight at
+/// `per_host_concurrency` each (a feed is mostly one site) keeps the network busy while
+/// memory grows with the feeds in flight and their pages, not with the number of feeds.
+fn feeds_at_once(config: &Config) -> usize {
+    let fetch = &config.fetch;
+    (fetch.concurrency / fetch.per_host_concurrency.max(1))
+        .clamp(2, tokio::sync::Semaphore::MAX_PERMITS)
 }
 
 /// Name of the subscription list written next to the feeds.
@@ -342,13 +420,11 @@ pub fn opml(config: &Config) -> String {
 }
 
 /// Keeps the side files (stylesheet, OPML) byte-identical when nothing changed.
-fn write_if_changed(path: &std::path::Path, bytes: &[u8], on_error: &(dyn Fn(&str) + Send + Sync)) {
+fn write_if_changed(path: &std::path::Path, bytes: &[u8]) -> Result<(), store::StoreError> {
     if std::fs::read(path).is_ok_and(|old| old == bytes) {
-        return;
+        return Ok(());
     }
-    if let Err(e) = store::write_atomic(path, bytes) {
-        on_error(&e.to_string());
-    }
+    store::write_atomic(path, bytes)
 }
 
 async fn update_feed(
@@ -356,6 +432,7 @@ async fn update_feed(
     feed: &FeedConfig,
     channel: &Channel,
     files: &[Target],
+    leftovers: &[Target],
 ) -> FeedReport {
     let mut report = FeedReport {
         name: feed.name.clone(),
@@ -365,7 +442,7 @@ async fn update_feed(
         errors: Vec::new(),
     };
     // Read the stored feed first: if it is corrupt there is no point fetching anything.
-    let stored = match store::load(files) {
+    let stored = match store::load_with_leftovers(files, leftovers) {
         Ok(s) => s,
         Err(e) => {
             report.errors.push(format!("{}: {e}", feed.name));
@@ -401,6 +478,55 @@ async fn update_feed(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_lock_file_that_is_not_a_plain_file_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let lock = dir.path().join(LOCK_FILE);
+        std::fs::create_dir(&lock).unwrap();
+        assert!(matches!(
+            lock_output(dir.path()),
+            Err(RunError::LockNotFile { .. })
+        ));
+        std::fs::remove_dir(&lock).unwrap();
+        #[cfg(unix)]
+        {
+            let target = dir.path().join("target");
+            std::os::unix::fs::symlink(&target, &lock).unwrap();
+            assert!(matches!(
+                lock_output(dir.path()),
+                Err(RunError::LockIsLink { .. })
+            ));
+            assert!(!target.exists());
+            std::fs::remove_file(&lock).unwrap();
+            // A FIFO would block a plain open for writing until someone reads it.
+            let made = std::process::Command::new("mkfifo").arg(&lock).status();
+            if made.is_ok_and(|s| s.success()) {
+                assert!(matches!(
+                    lock_output(dir.path()),
+                    Err(RunError::LockNotFile { .. })
+                ));
+                std::fs::remove_file(&lock).unwrap();
+            }
+        }
+        let blocker = dir.path().join("blocker");
+        std::fs::write(&blocker, "a file").unwrap();
+        assert!(matches!(
+            lock_output(&blocker),
+            Err(RunError::Lock { source, .. }) if source.kind() == std::io::ErrorKind::NotADirectory
+        ));
+        assert!(
+            lock_output(&dir.path().join("new/sub")).is_ok(),
+            "made when missing"
+        );
+        let held = lock_output(dir.path()).unwrap();
+        assert!(matches!(
+            lock_output(dir.path()),
+            Err(RunError::Locked { .. })
+        ));
+        drop(held);
+        assert!(lock_output(dir.path()).is_ok());
+    }
 
     #[test]
     fn most_common_prefers_the_first_on_ties() {

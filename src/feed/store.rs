@@ -65,6 +65,11 @@ pub enum StoreError {
         path: PathBuf,
         source: std::io::Error,
     },
+    #[error("{path}: cannot remove this temporary file a killed run left behind: {source}; remove it by hand")]
+    RemoveTemp {
+        path: PathBuf,
+        source: std::io::Error,
+    },
 }
 
 /// What saving a feed did.
@@ -74,36 +79,96 @@ pub enum Saved {
     Unchanged,
 }
 
+/// How much of an entry a format keeps: JSON Feed and Atom have modification dates, RSS
+/// does not; JSON Feed keeps every image, Atom only those of a known type.
+fn fidelity(format: Format) -> u8 {
+    match format {
+        Format::Json => 3,
+        Format::Atom => 2,
+        Format::Rss => 1,
+    }
+}
+
 /// The feed already on disk: `None` when none of its files exists yet. Every existing file
-/// must parse (a corrupt one is never overwritten); the model is read from the format that
-/// keeps the most (JSON Feed and Atom have modification dates, RSS does not).
+/// must parse (a corrupt one is never overwritten). The files are written one rename at a
+/// time, so a crash, a full disk or a format dropped and added again leaves them out of
+/// step: the stored entries are the union of every file's, by id, each in the version of
+/// the file that keeps the most, so an entry that any file still holds is never lost. The
+/// channel facts come from that best file too.
 pub fn load(files: &Files) -> Result<Option<Feed>, StoreError> {
-    let mut best: Option<(usize, Feed)> = None;
-    for Target { format, path, .. } in files {
-        let bytes = match std::fs::read(path) {
-            Ok(b) => b,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
-            Err(source) => {
-                return Err(StoreError::Read {
-                    path: path.clone(),
-                    source,
-                })
+    load_with_leftovers(files, &[])
+}
+
+/// [`load`], plus the entries of `leftovers`: the files of formats the feed no longer
+/// writes, which may still hold entries the others lack. They only add entries: an id the
+/// written files have keeps their version, and their channel facts (an older build date
+/// above all, which would make every save look like a change) count only when no written
+/// file exists.
+pub fn load_with_leftovers(files: &Files, leftovers: &Files) -> Result<Option<Feed>, StoreError> {
+    let mut feeds = by_fidelity(files)?;
+    feeds.extend(by_fidelity(leftovers)?);
+    let mut feeds = feeds.into_iter();
+    let Some(mut best) = feeds.next() else {
+        return Ok(None);
+    };
+    let mut ids: std::collections::HashSet<String> =
+        best.entries.iter().map(|e| e.id.clone()).collect();
+    for other in feeds {
+        for entry in other.entries {
+            if ids.insert(entry.id.clone()) {
+                best.entries.push(entry);
             }
-        };
-        let feed = format.parse(&bytes).map_err(|reason| StoreError::Corrupt {
-            path: path.clone(),
-            reason,
-        })?;
-        let fidelity = match format {
-            Format::Json => 3,
-            Format::Atom => 2,
-            Format::Rss => 1,
-        };
-        if best.as_ref().is_none_or(|(f, _)| fidelity > *f) {
-            best = Some((fidelity, feed));
         }
     }
-    Ok(best.map(|(_, feed)| feed))
+    drop_stand_in_authors(&mut best);
+    Ok(Some(best))
+}
+
+/// The existing files among `files`, parsed, the one that keeps the most first.
+fn by_fidelity(files: &Files) -> Result<Vec<Feed>, StoreError> {
+    let mut read = Vec::new();
+    for target in files {
+        if let Some(feed) = read_one(target)? {
+            read.push((fidelity(target.format), feed));
+        }
+    }
+    // Stable: of two files of one format (never in a run), the first listed wins.
+    read.sort_by_key(|(f, _)| std::cmp::Reverse(*f));
+    Ok(read.into_iter().map(|(_, feed)| feed).collect())
+}
+
+/// One existing file, parsed; `None` when it does not exist.
+fn read_one(target: &Target) -> Result<Option<Feed>, StoreError> {
+    let bytes = match std::fs::read(&target.path) {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(source) => {
+            return Err(StoreError::Read {
+                path: target.path.clone(),
+                source,
+            })
+        }
+    };
+    target
+        .format
+        .parse(&bytes)
+        .map(Some)
+        .map_err(|reason| StoreError::Corrupt {
+            path: target.path.clone(),
+            reason,
+        })
+}
+
+/// An entry whose page names no author is written crediting the feed's title (see
+/// [`super::credited_authors`]); read back, that stand-in would look like an author the page
+/// lost, and the unchanged entry like a changed one that moves `updated` and the build date.
+fn drop_stand_in_authors(feed: &mut Feed) {
+    let Feed { title, entries, .. } = feed;
+    for entry in entries.iter_mut() {
+        if entry.authors.len() == 1 && entry.authors[0] == *title {
+            entry.authors.clear();
+        }
+    }
 }
 
 /// Merges freshly extracted entries into the stored ones: a fresh entry replaces the stored
@@ -182,8 +247,9 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
         .unwrap_or(Path::new("."));
     std::fs::create_dir_all(folder).map_err(error)?;
     let mut tmp = tempfile::Builder::new()
-        .prefix(".feedgen-")
-        .suffix(".tmp")
+        .prefix(TEMP_PREFIX)
+        .suffix(TEMP_SUFFIX)
+        .rand_bytes(TEMP_RANDOM_CHARS)
         .tempfile_in(folder)
         .map_err(error)?;
     tmp.write_all(bytes).map_err(error)?;
@@ -191,6 +257,55 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
     set_readable(tmp.as_file());
     tmp.persist(path).map_err(|e| error(e.error))?;
     Ok(())
+}
+
+/// Temporary files are `.feedgen-XXXXXX.tmp`, six random letters or digits: a name no feed,
+/// state or side file has, so a leftover can be recognised as ours and nothing else can.
+const TEMP_PREFIX: &str = ".feedgen-";
+const TEMP_SUFFIX: &str = ".tmp";
+const TEMP_RANDOM_CHARS: usize = 6;
+
+/// Whether `name` is one of [`write_atomic`]'s temporary files.
+fn is_temp_name(name: &std::ffi::OsStr) -> bool {
+    let Some(name) = name.to_str() else {
+        return false;
+    };
+    name.strip_prefix(TEMP_PREFIX)
+        .and_then(|rest| rest.strip_suffix(TEMP_SUFFIX))
+        .is_some_and(|random| {
+            random.len() == TEMP_RANDOM_CHARS && random.bytes().all(|b| b.is_ascii_alphanumeric())
+        })
+}
+
+/// Removes the temporary files a killed run left in `folder`. Only call it holding the
+/// folder's lock: then no other run is writing one. Only regular files with our temporary
+/// name go; a symlink or a folder of that name is left alone, and nothing is followed (the
+/// folder's entries are typed without following links, and removing a name never touches
+/// what a link points to). Returns how many went, or the first file that would not.
+pub fn remove_stale_temp_files(folder: &Path) -> Result<usize, StoreError> {
+    let unreadable = |source| StoreError::Read {
+        path: folder.to_path_buf(),
+        source,
+    };
+    let entries = match std::fs::read_dir(folder) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(0),
+        Err(e) => return Err(unreadable(e)),
+    };
+    let mut removed = 0;
+    for entry in entries {
+        let entry = entry.map_err(unreadable)?;
+        if !is_temp_name(&entry.file_name()) || !entry.file_type().is_ok_and(|t| t.is_file()) {
+            continue;
+        }
+        let path = entry.path();
+        match std::fs::remove_file(&path) {
+            Ok(()) => removed += 1,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(source) => return Err(StoreError::RemoveTemp { path, source }),
+        }
+    }
+    Ok(removed)
 }
 
 /// Temporary files are created private; a feed is meant to be served, so make it
@@ -295,5 +410,118 @@ mod tests {
         std::fs::write(&files[1].path, "<feed><title>half").unwrap();
         let err = load(&files).unwrap_err();
         assert!(err.to_string().contains("left untouched"), "{err}");
+    }
+
+    #[test]
+    fn load_keeps_every_entry_of_files_out_of_step() {
+        let dir = tempfile::tempdir().unwrap();
+        let files = files_for(dir.path(), "f", &Format::ALL, None);
+        let t = Utc.with_ymd_and_hms(2024, 1, 1, 0, 0, 0).unwrap();
+        let mut feed = Feed::new("T", "https://e.org/", "D");
+        feed.entries = vec![entry("a", 1, false)];
+        save(&files, feed.clone(), None, t).unwrap();
+        // RSS alone moves on: a second entry, and a corrected title of the first.
+        let mut rss_only = feed.clone();
+        rss_only.title = "RSS title".into();
+        let mut corrected = entry("a", 1, false);
+        corrected.title = "corrected in RSS".into();
+        rss_only.entries = vec![entry("b", 2, false), corrected];
+        save(&files[..1], rss_only, None, t).unwrap();
+        let loaded = load(&files).unwrap().unwrap();
+        let ids: Vec<&str> = loaded.entries.iter().map(|e| e.id.as_str()).collect();
+        assert_eq!(ids, ["a", "b"], "the union, best file's entries first");
+        assert_eq!(
+            loaded.entries[0].title, "a",
+            "JSON's version of a shared id"
+        );
+        assert_eq!(loaded.title, "T", "channel facts of the best file");
+        assert_eq!(load(&files[..0]).unwrap(), None);
+    }
+
+    #[test]
+    fn the_feed_title_credited_for_no_author_reads_back_as_no_author() {
+        let dir = tempfile::tempdir().unwrap();
+        for format in Format::ALL {
+            let files = files_for(dir.path(), "f", &[format], None);
+            let mut feed = Feed::new("Site", "https://e.org/", "D");
+            let mut by_site = entry("https://e.org/b", 2, false);
+            by_site.authors = vec!["Site".into(), "Ann".into()];
+            feed.entries = vec![entry("https://e.org/a", 1, false), by_site.clone()];
+            save(&files, feed, None, Utc::now()).unwrap();
+            let loaded = load(&files).unwrap().unwrap();
+            assert!(loaded.entries[0].authors.is_empty(), "{format:?}");
+            assert_eq!(loaded.entries[1].authors, by_site.authors, "{format:?}");
+        }
+    }
+
+    #[test]
+    fn only_our_temporary_names_match() {
+        let ok = |n: &str| is_temp_name(std::ffi::OsStr::new(n));
+        assert!(ok(".feedgen-a1B2c3.tmp"));
+        for name in [
+            ".feedgen-state.json",
+            ".feedgen-.tmp",
+            ".feedgen-abcdefg.tmp",
+            ".feedgen-abc-ef.tmp",
+            "feedgen-abcdef.tmp",
+            ".feedgen-abcdef.tmp.bak",
+            ".feedgen.lock",
+        ] {
+            assert!(!ok(name), "{name}");
+        }
+        // What write_atomic creates does match.
+        let dir = tempfile::tempdir().unwrap();
+        let tmp = tempfile::Builder::new()
+            .prefix(TEMP_PREFIX)
+            .suffix(TEMP_SUFFIX)
+            .rand_bytes(TEMP_RANDOM_CHARS)
+            .tempfile_in(dir.path())
+            .unwrap();
+        assert!(is_temp_name(tmp.path().file_name().unwrap()));
+    }
+
+    #[test]
+    fn stale_temporary_files_go_and_nothing_else() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        std::fs::write(d.join(".feedgen-aaaaaa.tmp"), "x").unwrap();
+        std::fs::write(d.join(".feedgen-bbbbbb.tmp"), "x").unwrap();
+        std::fs::write(d.join("f.xml"), "keep").unwrap();
+        std::fs::create_dir(d.join(".feedgen-cccccc.tmp")).unwrap();
+        #[cfg(unix)]
+        std::os::unix::fs::symlink(d.join("f.xml"), d.join(".feedgen-dddddd.tmp")).unwrap();
+        assert_eq!(remove_stale_temp_files(d).unwrap(), 2);
+        assert_eq!(std::fs::read_to_string(d.join("f.xml")).unwrap(), "keep");
+        assert!(d.join(".feedgen-cccccc.tmp").is_dir());
+        #[cfg(unix)]
+        assert!(d.join(".feedgen-dddddd.tmp").symlink_metadata().is_ok());
+        assert_eq!(remove_stale_temp_files(&d.join("missing")).unwrap(), 0);
+    }
+
+    #[test]
+    fn leftovers_add_entries_but_not_their_channel_or_versions() {
+        let dir = tempfile::tempdir().unwrap();
+        let rss = files_for(dir.path(), "f", &[Format::Rss], None);
+        let json = files_for(dir.path(), "f", &[Format::Json], None);
+        let mut old = Feed::new("Old title", "https://e.org/", "D");
+        old.entries = vec![entry("a", 1, false), entry("gone", 2, false)];
+        let t1 = Utc.with_ymd_and_hms(2024, 1, 1, 0, 0, 0).unwrap();
+        save(&json, old, None, t1).unwrap();
+        let mut new = Feed::new("New title", "https://e.org/", "D");
+        let mut a = entry("a", 1, false);
+        a.title = "a, as RSS has it now".into();
+        new.entries = vec![a];
+        let t2 = Utc.with_ymd_and_hms(2024, 2, 1, 0, 0, 0).unwrap();
+        save(&rss, new, None, t2).unwrap();
+        let loaded = load_with_leftovers(&rss, &json).unwrap().unwrap();
+        assert_eq!(
+            (loaded.title.as_str(), loaded.last_build),
+            ("New title", Some(t2))
+        );
+        let titles: Vec<&str> = loaded.entries.iter().map(|e| e.title.as_str()).collect();
+        assert_eq!(titles, ["a, as RSS has it now", "gone"]);
+        std::fs::remove_file(&rss[0].path).unwrap();
+        let only_leftover = load_with_leftovers(&rss, &json).unwrap().unwrap();
+        assert_eq!(only_leftover.title, "Old title");
     }
 }
