@@ -206,13 +206,10 @@ fn entry_from_item(item: &Item) -> Result<Entry, String> {
         authors: item
             .dublin_core_ext
             .as_ref()
-            .map(|dc| {
-                dc.creators
-                    .iter()
-                    .flat_map(|c| c.split(BYLINE_SEPARATOR))
-                    .map(str::to_string)
-                    .collect()
-            })
+            // Kept as written: a byline is not split back into names, since a name (or the
+            // feed title standing in for one) may itself hold a comma. Entries compare
+            // authors as bylines, so a re-extracted page still reads as unchanged.
+            .map(|dc| dc.creators.clone())
             .unwrap_or_default(),
         published,
         // RSS has no modification date; the store prefers a format that has one.
@@ -283,7 +280,7 @@ mod tests {
             back.entries[0].content_html,
             "<p>Body &amp; more ]]> text</p>"
         );
-        assert_eq!(back.entries[0].authors, ["Jane Doe", "John Roe"]);
+        assert_eq!(back.entries[0].authors, ["Jane Doe, John Roe"]);
         assert_eq!(back.entries[0].published, feed.entries[0].published);
         assert_eq!(
             back.entries[0].image.as_deref(),
