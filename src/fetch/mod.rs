@@ -68,6 +68,10 @@ pub struct Page {
     pub validators: Validators,
     /// Until when the server said the page stays fresh (`Cache-Control: max-age`, `Expires`).
     pub fresh_until: Option<DateTime<Utc>>,
+    /// One of the run's `concurrency` slots, held from the request until the page is
+    /// dropped, i.e. until its parsing and extraction are done. Without it, pages fetched
+    /// faster than the cores can extract them pile up in memory for the whole run.
+    pub slot: Option<std::sync::Arc<politeness::Slot>>,
 }
 
 /// What a server gave us to ask "has it changed?" next time.
@@ -371,6 +375,10 @@ impl Fetcher {
                 FetchError::Timeout { .. } | FetchError::Connect { .. }
             ))
         ));
+        let mut result = result;
+        if let Ok(Fetched::Page(page)) = &mut result {
+            page.slot = Some(std::sync::Arc::new(turn.into_slot()));
+        }
         result
     }
 
@@ -458,6 +466,7 @@ impl Fetcher {
                 last_modified: header(LAST_MODIFIED),
             },
             fresh_until: fresh_until(&headers),
+            slot: None,
         })))
     }
 
@@ -519,6 +528,7 @@ impl Fetcher {
             .to_file_path()
             .map_err(|()| FetchError::Scheme { url: url.clone() })?;
         let limit = self.settings.max_bytes;
+        let slot = self.hosts.slot().await;
         let reading = tokio::task::spawn_blocking(move || read_regular_file(&path, limit));
         let body = match tokio::time::timeout(self.settings.timeout, reading).await {
             Err(_) => {
@@ -550,6 +560,7 @@ impl Fetcher {
             html,
             validators: Validators::default(),
             fresh_until: None,
+            slot: slot.map(std::sync::Arc::new),
         })
     }
 

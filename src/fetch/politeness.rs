@@ -20,14 +20,14 @@ pub struct Hosts {
     per_host: usize,
     delay: Duration,
     global: Arc<Semaphore>,
-    slots: Mutex<HashMap<String, Arc<Slot>>>,
+    slots: Mutex<HashMap<String, Arc<HostSlots>>>,
 }
 
 /// Consecutive timeouts or refused connections after which a host is given up for the run.
 pub const GIVE_UP_AFTER: usize = 2;
 
 #[derive(Debug)]
-struct Slot {
+struct HostSlots {
     permits: Arc<Semaphore>,
     next_start: tokio::sync::Mutex<Instant>,
     failures: AtomicUsize,
@@ -36,17 +36,26 @@ struct Slot {
 /// Held while a request to a host is in flight.
 pub struct Turn {
     _host: OwnedSemaphorePermit,
-    _global: OwnedSemaphorePermit,
-    slot: Arc<Slot>,
+    global: OwnedSemaphorePermit,
+    host: Arc<HostSlots>,
 }
 
+/// One of the run's global slots, kept by a fetched page until its work is done.
+#[derive(Debug)]
+pub struct Slot(#[allow(dead_code)] OwnedSemaphorePermit);
+
 impl Turn {
+    /// Frees the host for its next request and keeps the global slot for the page.
+    pub fn into_slot(self) -> Slot {
+        Slot(self.global)
+    }
+
     /// Records how the request went, for the give-up rule.
     pub fn unreachable(&self, yes: bool) {
         if yes {
-            self.slot.failures.fetch_add(1, Ordering::Relaxed);
+            self.host.failures.fetch_add(1, Ordering::Relaxed);
         } else {
-            self.slot.failures.store(0, Ordering::Relaxed);
+            self.host.failures.store(0, Ordering::Relaxed);
         }
     }
 }
@@ -69,7 +78,7 @@ impl Hosts {
             slots
                 .entry(host.to_string())
                 .or_insert_with(|| {
-                    Arc::new(Slot {
+                    Arc::new(HostSlots {
                         permits: Arc::new(Semaphore::new(self.per_host)),
                         next_start: tokio::sync::Mutex::new(Instant::now()),
                         failures: AtomicUsize::new(0),
@@ -92,9 +101,14 @@ impl Hosts {
         let global_permit = self.global.clone().acquire_owned().await.ok()?;
         Some(Turn {
             _host: host_permit,
-            _global: global_permit,
-            slot,
+            global: global_permit,
+            host: slot,
         })
+    }
+
+    /// A global slot alone, for a page that has no host to be polite to (a local file).
+    pub async fn slot(&self) -> Option<Slot> {
+        self.global.clone().acquire_owned().await.ok().map(Slot)
     }
 }
 
