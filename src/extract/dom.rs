@@ -19,7 +19,7 @@ use html5ever::tendril::{StrTendril, TendrilSink};
 use html5ever::tree_builder::{ElementFlags, NodeOrText, QuirksMode, TreeSink};
 use html5ever::{Attribute, LocalName, ParseOpts, QualName};
 
-use super::nesting;
+use super::{budget, nesting};
 
 /// What a node is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -76,11 +76,14 @@ impl Dom {
     /// The parser takes time quadratic in nesting depth, so a page that nests deeper than
     /// [`nesting::MAX_DEPTH`] is abandoned as soon as that shows, and parsed again with the
     /// excess nesting cut ([`nesting::limit_depth`]). Ordinary pages pay nothing for this.
+    ///
+    /// A tag's attributes beyond [`nesting::MAX_ATTRIBUTES`] are dropped before parsing, as
+    /// the parser's time is quadratic in them too ([`nesting::limit_attributes`]).
     pub fn parse(html: &str) -> Dom {
-        let html = cut_to_u32(html);
-        match Dom::parse_up_to_depth(html, Some(nesting::MAX_DEPTH)) {
+        let html = nesting::limit_attributes(cut_to_u32(html));
+        match Dom::parse_up_to_depth(&html, Some(nesting::MAX_DEPTH)) {
             Some(dom) => dom,
-            None => Dom::parse_up_to_depth(&nesting::limit_depth(html), None)
+            None => Dom::parse_up_to_depth(&nesting::limit_depth(&html), None)
                 .unwrap_or_else(|| Dom::lay_out(Sink::default().finish())),
         }
     }
@@ -103,6 +106,7 @@ impl Dom {
             }
             let (piece, tail) = rest.split_at(at);
             parser.process(StrTendril::from_slice(piece));
+            budget::check();
             if parser.tokenizer.sink.sink.too_deep.get() {
                 return None;
             }

@@ -4,6 +4,7 @@
 //! Extraction is pure: it takes the HTML and the URL it came from and does no I/O, so it is
 //! deterministic, testable and benchmarkable on pages already in memory.
 
+pub mod budget;
 pub mod content;
 pub mod dates;
 pub mod dom;
