@@ -131,7 +131,7 @@ fn attribute_bomb() -> Vec<u8> {
     for i in 0..1_000_000 {
         page.push_str(&format!(" a{i}"));
     }
-    page.push_str(">");
+    page.push('>');
     page.push_str(&String::from_utf8(article("Wide page")).unwrap());
     page.into_bytes()
 }
