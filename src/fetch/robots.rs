@@ -97,7 +97,7 @@ impl Robots {
 /// Whether `rules` let us fetch `url`. The matcher runs inside `catch_unwind` so that a
 /// crash on some other input we have not foreseen is that page's robots error ("disallow",
 /// as for a file that cannot be read), not the end of the run.
-fn allowed(rules: &str, url: &Url) -> Result<bool, FetchError> {
+pub fn allowed(rules: &str, url: &Url) -> Result<bool, FetchError> {
     let rules = cut_long_lines(rules);
     std::panic::catch_unwind(|| {
         DefaultMatcher::default().one_agent_allowed_by_robots(&rules, AGENT, url.as_str())
