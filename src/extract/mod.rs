@@ -109,10 +109,14 @@ pub fn extract(html: &str, url: &Url, fetched_at: DateTime<Utc>) -> Result<Artic
     let dom = Dom::parse(html);
     let declared = metadata::read(&dom);
     let base = link_base(&declared, url);
+    // Between the passes, a page over its time budget stops (see `budget`).
+    budget::check();
 
     let title = choose_title(&dom, &declared);
     let analysis = content::analyse(&dom);
+    budget::check();
     let roots = content::select_body(&dom, &analysis);
+    budget::check();
     let body = roots
         .as_ref()
         .map(|roots| {
@@ -125,6 +129,7 @@ pub fn extract(html: &str, url: &Url, fetched_at: DateTime<Utc>) -> Result<Artic
             )
         })
         .unwrap_or_default();
+    budget::check();
     let text = body.text();
     let description = declared
         .description

@@ -729,6 +729,20 @@ mod tests {
     }
 
     #[test]
+    fn a_page_of_190_000_links_yields_its_first_article_links_in_linear_time() {
+        let links: String = (0..190_000)
+            .map(|i| format!("<a href=/n/{i:06}>a b</a>"))
+            .collect();
+        let page = Url::parse("https://e.org/").unwrap();
+        let started = std::time::Instant::now();
+        let found = discover(&format!("<body>{links}</body>"), &page);
+        eprintln!("190,000 links: {:.2}s", started.elapsed().as_secs_f64());
+        assert_eq!(found.len(), MAX_CANDIDATES);
+        assert_eq!(found[0].url.as_ref().unwrap().path(), "/n/000000");
+        assert_eq!(found[999].url.as_ref().unwrap().path(), "/n/000999");
+    }
+
+    #[test]
     fn shapes_group_article_links() {
         let shape = |u: &str| template(&Url::parse(u).unwrap());
         assert_eq!(
