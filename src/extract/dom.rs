@@ -77,21 +77,38 @@ impl Dom {
     /// [`nesting::MAX_DEPTH`] is abandoned as soon as that shows, and parsed again with the
     /// excess nesting cut ([`nesting::limit_depth`]). Ordinary pages pay nothing for this.
     ///
-    /// A tag's attributes beyond [`nesting::MAX_ATTRIBUTES`] are dropped before parsing, as
-    /// the parser's time is quadratic in them too ([`nesting::limit_attributes`]).
+    /// The parser's time is also quadratic in the attributes of one tag, so the page is
+    /// given up in the same way, and parsed again with each tag's attributes cut to
+    /// [`nesting::MAX_ATTRIBUTES`] ([`nesting::limit_attributes`]), when an element arrives
+    /// with more, or when a whole piece of the page goes by inside one tag (the parser
+    /// reports nothing until a tag ends, and the cost grows while it lasts). A page with a
+    /// giant comment or attribute value pays for one more pass; ordinary pages pay nothing.
     pub fn parse(html: &str) -> Dom {
-        let html = nesting::limit_attributes(cut_to_u32(html));
-        match Dom::parse_up_to_depth(&html, Some(nesting::MAX_DEPTH)) {
+        let html = cut_to_u32(html);
+        match Dom::parse_guarded(html, true) {
             Some(dom) => dom,
-            None => Dom::parse_up_to_depth(&nesting::limit_depth(&html), None)
-                .unwrap_or_else(|| Dom::lay_out(Sink::default().finish())),
+            None => {
+                let narrow = nesting::limit_attributes(html);
+                Dom::parse_guarded(&nesting::limit_depth(&narrow), false)
+                    .unwrap_or_else(|| Dom::lay_out(Sink::default().finish()))
+            }
         }
     }
 
-    /// The parsed page, or `None` once an element sits deeper than `max_depth`.
-    fn parse_up_to_depth(html: &str, max_depth: Option<usize>) -> Option<Dom> {
+    /// The parsed page; when `guarded`, `None` once an element sits deeper than
+    /// [`nesting::MAX_DEPTH`] or the page looks too wide (see [`Dom::parse`]).
+    fn parse_guarded(html: &str, guarded: bool) -> Option<Dom> {
         let sink = Sink {
-            max_depth: max_depth.map_or(u32::MAX, to_u32),
+            max_depth: if guarded {
+                to_u32(nesting::MAX_DEPTH)
+            } else {
+                u32::MAX
+            },
+            max_attributes: if guarded {
+                nesting::MAX_ATTRIBUTES
+            } else {
+                usize::MAX
+            },
             ..Sink::default()
         };
         let mut parser = html5ever::parse_document(sink, ParseOpts::default());
@@ -105,9 +122,12 @@ impl Dom {
                 at -= 1;
             }
             let (piece, tail) = rest.split_at(at);
+            let before = parser.tokenizer.sink.sink.progress.get();
             parser.process(StrTendril::from_slice(piece));
             budget::check();
-            if parser.tokenizer.sink.sink.too_deep.get() {
+            let sink = &parser.tokenizer.sink.sink;
+            let inside_one_tag = !tail.is_empty() && sink.progress.get() == before;
+            if sink.too_deep.get() || sink.too_wide.get() || (guarded && inside_one_tag) {
                 return None;
             }
             rest = tail;
@@ -452,6 +472,11 @@ struct Sink {
     /// Deepest nesting allowed before [`Sink::too_deep`] is raised.
     max_depth: u32,
     too_deep: Cell<bool>,
+    /// Most attributes of one element before [`Sink::too_wide`] is raised.
+    max_attributes: usize,
+    too_wide: Cell<bool>,
+    /// Nodes and pieces of text the parser has handed over so far.
+    progress: Cell<u64>,
 }
 
 struct Arena {
@@ -475,6 +500,9 @@ impl Default for Sink {
             templates: RefCell::new(HashMap::new()),
             max_depth: u32::MAX,
             too_deep: Cell::new(false),
+            max_attributes: usize::MAX,
+            too_wide: Cell::new(false),
+            progress: Cell::new(0),
         }
     }
 }
@@ -495,6 +523,7 @@ impl Linked {
 
 impl Sink {
     fn create(&self, data: Data) -> u32 {
+        self.note_progress();
         let nodes = &mut self.arena.borrow_mut().nodes;
         nodes.push(Linked::new(data));
         to_u32(nodes.len() - 1)
@@ -576,6 +605,10 @@ impl Sink {
         }
     }
 
+    fn note_progress(&self) {
+        self.progress.set(self.progress.get() + 1);
+    }
+
     fn note_depth(&self, depth: u32) {
         if depth > self.max_depth {
             self.too_deep.set(true);
@@ -622,6 +655,9 @@ impl TreeSink for Sink {
     }
 
     fn create_element(&self, name: QualName, attrs: Vec<Attribute>, flags: ElementFlags) -> u32 {
+        if attrs.len() > self.max_attributes {
+            self.too_wide.set(true);
+        }
         let span = self
             .arena
             .borrow_mut()
@@ -651,6 +687,7 @@ impl TreeSink for Sink {
                 self.note_depth(depth);
             }
             NodeOrText::AppendText(text) => {
+                self.note_progress();
                 if self.is_code(*parent) {
                     return;
                 }
@@ -703,6 +740,7 @@ impl TreeSink for Sink {
                 node
             }
             NodeOrText::AppendText(text) => {
+                self.note_progress();
                 let prev = self.arena.borrow().nodes[sibling as usize].prev;
                 if self.arena.borrow().nodes[sibling as usize].parent == NONE
                     || Sink::merge_text(&mut self.arena.borrow_mut().nodes, prev, &text)
@@ -811,6 +849,32 @@ mod tests {
             "{divs}"
         );
         assert_eq!(dom.text(0), "text");
+    }
+
+    #[test]
+    fn wide_tags_keep_their_first_attributes() {
+        let names = |n: usize| (0..n).map(|i| format!(" a{i}")).collect::<String>();
+        // One piece with a wide element, and one tag spanning many pieces.
+        for n in [2_000, 100_000] {
+            let dom = Dom::parse(&format!("<div{}>text</div><p id=x>after</p>", names(n)));
+            let div = dom.elements_named("div").next().unwrap();
+            let last = format!("a{}", nesting::MAX_ATTRIBUTES - 1);
+            assert!(dom.attr(div, &last).is_some(), "{n}");
+            assert!(dom
+                .attr(div, &format!("a{}", nesting::MAX_ATTRIBUTES))
+                .is_none());
+            let p = dom.elements_named("p").next().unwrap();
+            assert_eq!(
+                (dom.text(0).as_str(), dom.attr(p, "id")),
+                ("textafter", Some("x"))
+            );
+        }
+        // A comment longer than a piece costs a second pass, not a different document.
+        let comment = format!("<!--{}-->", "x".repeat(3 * PARSE_PIECE));
+        let page = format!("<p class=a>one</p>{comment}<p>two</p>");
+        let dom = Dom::parse(&page);
+        assert_eq!(dom.text(0), "onetwo");
+        assert_eq!(dom.len(), Dom::parse_guarded(&page, false).unwrap().len());
     }
 
     #[test]
