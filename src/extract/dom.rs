@@ -84,27 +84,38 @@ impl Dom {
     /// reports nothing until a tag ends, and the cost grows while it lasts). A page with a
     /// giant comment or attribute value pays for one more pass; ordinary pages pay nothing.
     pub fn parse(html: &str) -> Dom {
-        let html = cut_to_u32(html);
-        match Dom::parse_guarded(html, true) {
-            Some(dom) => dom,
-            None => {
-                let narrow = nesting::limit_attributes(html);
-                Dom::parse_guarded(&nesting::limit_depth(&narrow), false)
-                    .unwrap_or_else(|| Dom::lay_out(Sink::default().finish()))
+        let mut html = Cow::Borrowed(cut_to_u32(html));
+        let (mut depth_cut, mut width_cut) = (false, false);
+        // Each pass that gives up turns its guard off, so this ends after three at most.
+        loop {
+            let cut = match Dom::parse_guarded(&html, !depth_cut, !width_cut) {
+                Ok(dom) => return dom,
+                Err(Abandoned::TooDeep) => {
+                    depth_cut = true;
+                    nesting::limit_depth(&html)
+                }
+                Err(Abandoned::TooWide) => {
+                    width_cut = true;
+                    nesting::limit_attributes(&html)
+                }
+            };
+            if let Cow::Owned(cut) = cut {
+                html = Cow::Owned(cut);
             }
         }
     }
 
-    /// The parsed page; when `guarded`, `None` once an element sits deeper than
-    /// [`nesting::MAX_DEPTH`] or the page looks too wide (see [`Dom::parse`]).
-    fn parse_guarded(html: &str, guarded: bool) -> Option<Dom> {
+    /// The parsed page, or why it was given up: an element deeper than
+    /// [`nesting::MAX_DEPTH`] (when `depth_guard`), or a tag too wide (when `width_guard`,
+    /// see [`Dom::parse`]).
+    fn parse_guarded(html: &str, depth_guard: bool, width_guard: bool) -> Result<Dom, Abandoned> {
         let sink = Sink {
-            max_depth: if guarded {
+            max_depth: if depth_guard {
                 to_u32(nesting::MAX_DEPTH)
             } else {
                 u32::MAX
             },
-            max_attributes: if guarded {
+            max_attributes: if width_guard {
                 nesting::MAX_ATTRIBUTES
             } else {
                 usize::MAX
@@ -127,12 +138,15 @@ impl Dom {
             budget::check();
             let sink = &parser.tokenizer.sink.sink;
             let inside_one_tag = !tail.is_empty() && sink.progress.get() == before;
-            if sink.too_deep.get() || sink.too_wide.get() || (guarded && inside_one_tag) {
-                return None;
+            if sink.too_deep.get() {
+                return Err(Abandoned::TooDeep);
+            }
+            if sink.too_wide.get() || (width_guard && inside_one_tag) {
+                return Err(Abandoned::TooWide);
             }
             rest = tail;
         }
-        Some(Dom::lay_out(parser.finish()))
+        Ok(Dom::lay_out(parser.finish()))
     }
 
     /// Walks the parser's linked tree in document order, moving text into the flat string as
@@ -390,6 +404,13 @@ fn cut_to_u32(html: &str) -> &str {
         end -= 1;
     }
     &html[..end]
+}
+
+/// Why [`Dom::parse_guarded`] gave a page up.
+#[derive(Debug)]
+enum Abandoned {
+    TooDeep,
+    TooWide,
 }
 
 /// The document node's place in the parser's arena.
@@ -874,7 +895,21 @@ mod tests {
         let page = format!("<p class=a>one</p>{comment}<p>two</p>");
         let dom = Dom::parse(&page);
         assert_eq!(dom.text(0), "onetwo");
-        assert_eq!(dom.len(), Dom::parse_guarded(&page, false).unwrap().len());
+        let unguarded = Dom::parse_guarded(&page, false, false).unwrap();
+        assert_eq!(dom.len(), unguarded.len());
+        // Both too deep and too wide: both cuts.
+        let depth = nesting::MAX_DEPTH + 1_000;
+        let page = format!(
+            "{}<p{}>deep</p>{}",
+            "<div>".repeat(depth),
+            names(50_000),
+            "</div>".repeat(depth)
+        );
+        let dom = Dom::parse(&page);
+        let p = dom.elements_named("p").next().unwrap();
+        assert!(dom.attr(p, "a999").is_some() && dom.attr(p, "a1000").is_none());
+        assert!(dom.elements_named("div").count() <= nesting::MAX_DEPTH);
+        assert_eq!(dom.text(0), "deep");
     }
 
     #[test]
