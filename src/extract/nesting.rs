@@ -14,10 +14,13 @@
 //! are not counted: the parser closes them by itself, so a page of thousands of unclosed
 //! paragraphs is not deep.
 //!
-//! The same scan caps the attributes of a tag ([`limit_attributes`]): html5ever checks each
-//! new attribute of a tag against all the earlier ones, so one tag with N distinct
-//! attributes takes time quadratic in N (100,000 take seconds, a million half an hour).
-//! Only a tag long enough to hold more than [`MAX_ATTRIBUTES`] is looked at closely.
+//! The same scan caps the attributes of a tag ([`limit_attributes`]), for a page the parser
+//! found too wide: html5ever checks each new attribute of a tag against all the earlier
+//! ones, so one tag with N distinct attributes takes time quadratic in N (100,000 take
+//! seconds, a million half an hour). Only a tag long enough to hold more than
+//! [`MAX_ATTRIBUTES`] is looked at closely. Inside `<svg>` and `<math>` a `<style>` is not
+//! raw text to the parser, though it is to this scan; the page's time budget
+//! (`extract::budget`) covers what the scan misses there.
 
 use std::borrow::Cow;
 
@@ -312,11 +315,7 @@ fn is_tag_space(b: u8) -> bool {
 fn tag_end(html: &str, from: usize) -> (usize, bool) {
     let bytes = html.as_bytes();
     let mut i = from;
-    while let Some(at) = bytes
-        .get(i..)
-        .and_then(|rest| memchr::memchr3(b'>', b'"', b'\'', rest))
-        .map(|p| p + i)
-    {
+    while let Some(at) = next_end_or_quote(bytes, i) {
         let q = bytes[at];
         if q == b'>' {
             return (at + 1, at > 0 && bytes[at - 1] == b'/');
@@ -329,6 +328,18 @@ fn tag_end(html: &str, from: usize) -> (usize, bool) {
         };
     }
     (bytes.len(), false)
+}
+
+/// The next `>` or quote at or after `i`. Most tags end a few bytes after their name, where
+/// a plain loop is quicker than setting up `memchr3`, which pays off on long tags.
+fn next_end_or_quote(bytes: &[u8], i: usize) -> Option<usize> {
+    let special = |b: &u8| matches!(b, b'>' | b'"' | b'\'');
+    let near = bytes.len().min(i.saturating_add(16));
+    let rest = bytes.get(i..near)?;
+    match rest.iter().position(special) {
+        Some(p) => Some(i + p),
+        None => memchr::memchr3(b'>', b'"', b'\'', &bytes[near..]).map(|p| near + p),
+    }
 }
 
 /// Where the raw text of element `name` that starts at `i` ends: at its end tag, or at the
