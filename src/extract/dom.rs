@@ -19,7 +19,7 @@ use html5ever::tendril::{StrTendril, TendrilSink};
 use html5ever::tree_builder::{ElementFlags, NodeOrText, QuirksMode, TreeSink};
 use html5ever::{Attribute, LocalName, ParseOpts, QualName};
 
-use super::nesting;
+use super::{budget, nesting};
 
 /// What a node is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -76,19 +76,50 @@ impl Dom {
     /// The parser takes time quadratic in nesting depth, so a page that nests deeper than
     /// [`nesting::MAX_DEPTH`] is abandoned as soon as that shows, and parsed again with the
     /// excess nesting cut ([`nesting::limit_depth`]). Ordinary pages pay nothing for this.
+    ///
+    /// The parser's time is also quadratic in the attributes of one tag, so the page is
+    /// given up in the same way, and parsed again with each tag's attributes cut to
+    /// [`nesting::MAX_ATTRIBUTES`] ([`nesting::limit_attributes`]), when an element arrives
+    /// with more, or when a whole piece of the page goes by inside one tag (the parser
+    /// reports nothing until a tag ends, and the cost grows while it lasts). A page with a
+    /// giant comment or attribute value pays for one more pass; ordinary pages pay nothing.
     pub fn parse(html: &str) -> Dom {
-        let html = cut_to_u32(html);
-        match Dom::parse_up_to_depth(html, Some(nesting::MAX_DEPTH)) {
-            Some(dom) => dom,
-            None => Dom::parse_up_to_depth(&nesting::limit_depth(html), None)
-                .unwrap_or_else(|| Dom::lay_out(Sink::default().finish())),
+        let mut html = Cow::Borrowed(cut_to_u32(html));
+        let (mut depth_cut, mut width_cut) = (false, false);
+        // Each pass that gives up turns its guard off, so this ends after three at most.
+        loop {
+            let cut = match Dom::parse_guarded(&html, !depth_cut, !width_cut) {
+                Ok(dom) => return dom,
+                Err(Abandoned::TooDeep) => {
+                    depth_cut = true;
+                    nesting::limit_depth(&html)
+                }
+                Err(Abandoned::TooWide) => {
+                    width_cut = true;
+                    nesting::limit_attributes(&html)
+                }
+            };
+            if let Cow::Owned(cut) = cut {
+                html = Cow::Owned(cut);
+            }
         }
     }
 
-    /// The parsed page, or `None` once an element sits deeper than `max_depth`.
-    fn parse_up_to_depth(html: &str, max_depth: Option<usize>) -> Option<Dom> {
+    /// The parsed page, or why it was given up: an element deeper than
+    /// [`nesting::MAX_DEPTH`] (when `depth_guard`), or a tag too wide (when `width_guard`,
+    /// see [`Dom::parse`]).
+    fn parse_guarded(html: &str, depth_guard: bool, width_guard: bool) -> Result<Dom, Abandoned> {
         let sink = Sink {
-            max_depth: max_depth.map_or(u32::MAX, to_u32),
+            max_depth: if depth_guard {
+                to_u32(nesting::MAX_DEPTH)
+            } else {
+                u32::MAX
+            },
+            max_attributes: if width_guard {
+                nesting::MAX_ATTRIBUTES
+            } else {
+                usize::MAX
+            },
             ..Sink::default()
         };
         let mut parser = html5ever::parse_document(sink, ParseOpts::default());
@@ -102,13 +133,20 @@ impl Dom {
                 at -= 1;
             }
             let (piece, tail) = rest.split_at(at);
+            let before = parser.tokenizer.sink.sink.progress.get();
             parser.process(StrTendril::from_slice(piece));
-            if parser.tokenizer.sink.sink.too_deep.get() {
-                return None;
+            budget::check();
+            let sink = &parser.tokenizer.sink.sink;
+            let inside_one_tag = !tail.is_empty() && sink.progress.get() == before;
+            if sink.too_deep.get() {
+                return Err(Abandoned::TooDeep);
+            }
+            if sink.too_wide.get() || (width_guard && inside_one_tag) {
+                return Err(Abandoned::TooWide);
             }
             rest = tail;
         }
-        Some(Dom::lay_out(parser.finish()))
+        Ok(Dom::lay_out(parser.finish()))
     }
 
     /// Walks the parser's linked tree in document order, moving text into the flat string as
@@ -368,6 +406,13 @@ fn cut_to_u32(html: &str) -> &str {
     &html[..end]
 }
 
+/// Why [`Dom::parse_guarded`] gave a page up.
+#[derive(Debug)]
+enum Abandoned {
+    TooDeep,
+    TooWide,
+}
+
 /// The document node's place in the parser's arena.
 const ROOT: u32 = 0;
 
@@ -448,6 +493,11 @@ struct Sink {
     /// Deepest nesting allowed before [`Sink::too_deep`] is raised.
     max_depth: u32,
     too_deep: Cell<bool>,
+    /// Most attributes of one element before [`Sink::too_wide`] is raised.
+    max_attributes: usize,
+    too_wide: Cell<bool>,
+    /// Nodes and pieces of text the parser has handed over so far.
+    progress: Cell<u64>,
 }
 
 struct Arena {
@@ -471,6 +521,9 @@ impl Default for Sink {
             templates: RefCell::new(HashMap::new()),
             max_depth: u32::MAX,
             too_deep: Cell::new(false),
+            max_attributes: usize::MAX,
+            too_wide: Cell::new(false),
+            progress: Cell::new(0),
         }
     }
 }
@@ -491,6 +544,7 @@ impl Linked {
 
 impl Sink {
     fn create(&self, data: Data) -> u32 {
+        self.note_progress();
         let nodes = &mut self.arena.borrow_mut().nodes;
         nodes.push(Linked::new(data));
         to_u32(nodes.len() - 1)
@@ -572,6 +626,10 @@ impl Sink {
         }
     }
 
+    fn note_progress(&self) {
+        self.progress.set(self.progress.get() + 1);
+    }
+
     fn note_depth(&self, depth: u32) {
         if depth > self.max_depth {
             self.too_deep.set(true);
@@ -618,6 +676,9 @@ impl TreeSink for Sink {
     }
 
     fn create_element(&self, name: QualName, attrs: Vec<Attribute>, flags: ElementFlags) -> u32 {
+        if attrs.len() > self.max_attributes {
+            self.too_wide.set(true);
+        }
         let span = self
             .arena
             .borrow_mut()
@@ -647,6 +708,7 @@ impl TreeSink for Sink {
                 self.note_depth(depth);
             }
             NodeOrText::AppendText(text) => {
+                self.note_progress();
                 if self.is_code(*parent) {
                     return;
                 }
@@ -699,6 +761,7 @@ impl TreeSink for Sink {
                 node
             }
             NodeOrText::AppendText(text) => {
+                self.note_progress();
                 let prev = self.arena.borrow().nodes[sibling as usize].prev;
                 if self.arena.borrow().nodes[sibling as usize].parent == NONE
                     || Sink::merge_text(&mut self.arena.borrow_mut().nodes, prev, &text)
@@ -807,6 +870,46 @@ mod tests {
             "{divs}"
         );
         assert_eq!(dom.text(0), "text");
+    }
+
+    #[test]
+    fn wide_tags_keep_their_first_attributes() {
+        let names = |n: usize| (0..n).map(|i| format!(" a{i}")).collect::<String>();
+        // One piece with a wide element, and one tag spanning many pieces.
+        for n in [2_000, 100_000] {
+            let dom = Dom::parse(&format!("<div{}>text</div><p id=x>after</p>", names(n)));
+            let div = dom.elements_named("div").next().unwrap();
+            let last = format!("a{}", nesting::MAX_ATTRIBUTES - 1);
+            assert!(dom.attr(div, &last).is_some(), "{n}");
+            assert!(dom
+                .attr(div, &format!("a{}", nesting::MAX_ATTRIBUTES))
+                .is_none());
+            let p = dom.elements_named("p").next().unwrap();
+            assert_eq!(
+                (dom.text(0).as_str(), dom.attr(p, "id")),
+                ("textafter", Some("x"))
+            );
+        }
+        // A comment longer than a piece costs a second pass, not a different document.
+        let comment = format!("<!--{}-->", "x".repeat(3 * PARSE_PIECE));
+        let page = format!("<p class=a>one</p>{comment}<p>two</p>");
+        let dom = Dom::parse(&page);
+        assert_eq!(dom.text(0), "onetwo");
+        let unguarded = Dom::parse_guarded(&page, false, false).unwrap();
+        assert_eq!(dom.len(), unguarded.len());
+        // Both too deep and too wide: both cuts.
+        let depth = nesting::MAX_DEPTH + 1_000;
+        let page = format!(
+            "{}<p{}>deep</p>{}",
+            "<div>".repeat(depth),
+            names(50_000),
+            "</div>".repeat(depth)
+        );
+        let dom = Dom::parse(&page);
+        let p = dom.elements_named("p").next().unwrap();
+        assert!(dom.attr(p, "a999").is_some() && dom.attr(p, "a1000").is_none());
+        assert!(dom.elements_named("div").count() <= nesting::MAX_DEPTH);
+        assert_eq!(dom.text(0), "deep");
     }
 
     #[test]

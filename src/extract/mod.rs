@@ -4,6 +4,7 @@
 //! Extraction is pure: it takes the HTML and the URL it came from and does no I/O, so it is
 //! deterministic, testable and benchmarkable on pages already in memory.
 
+pub mod budget;
 pub mod content;
 pub mod dates;
 pub mod dom;
@@ -108,10 +109,14 @@ pub fn extract(html: &str, url: &Url, fetched_at: DateTime<Utc>) -> Result<Artic
     let dom = Dom::parse(html);
     let declared = metadata::read(&dom);
     let base = link_base(&declared, url);
+    // Between the passes, a page over its time budget stops (see `budget`).
+    budget::check();
 
     let title = choose_title(&dom, &declared);
     let analysis = content::analyse(&dom);
+    budget::check();
     let roots = content::select_body(&dom, &analysis);
+    budget::check();
     let body = roots
         .as_ref()
         .map(|roots| {
@@ -124,6 +129,7 @@ pub fn extract(html: &str, url: &Url, fetched_at: DateTime<Utc>) -> Result<Artic
             )
         })
         .unwrap_or_default();
+    budget::check();
     let text = body.text();
     let description = declared
         .description

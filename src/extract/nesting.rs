@@ -13,6 +13,14 @@
 //! Elements whose end tag is optional or which never nest (`<p>`, `<li>`, `<td>`, `<a>`…)
 //! are not counted: the parser closes them by itself, so a page of thousands of unclosed
 //! paragraphs is not deep.
+//!
+//! The same scan caps the attributes of a tag ([`limit_attributes`]), for a page the parser
+//! found too wide: html5ever checks each new attribute of a tag against all the earlier
+//! ones, so one tag with N distinct attributes takes time quadratic in N (100,000 take
+//! seconds, a million half an hour). Only a tag long enough to hold more than
+//! [`MAX_ATTRIBUTES`] is looked at closely. Inside `<svg>` and `<math>` a `<style>` is not
+//! raw text to the parser, though it is to this scan; the page's time budget
+//! (`extract::budget`) covers what the scan misses there.
 
 use std::borrow::Cow;
 
@@ -57,7 +65,7 @@ pub fn limit_depth(html: &str) -> Cow<'_, str> {
     let mut dropped: Vec<&[u8]> = Vec::new();
     let mut copied = 0;
     scan(html, |tag| {
-        if !counted(tag.name) {
+        if !tag.nests() {
             return;
         }
         let keep = if tag.end {
@@ -87,6 +95,83 @@ pub fn limit_depth(html: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// Attributes of one tag kept; the rest are dropped before the parser sees them. Real pages
+/// stay far below (a heavily tracked `<a>` or an `<svg>` has a few dozen).
+pub const MAX_ATTRIBUTES: usize = 1_000;
+
+/// `html` unchanged when no tag has more than [`MAX_ATTRIBUTES`] attributes, else a copy in
+/// which every tag keeps its first ones.
+pub fn limit_attributes(html: &str) -> Cow<'_, str> {
+    // Every attribute takes at least two bytes (a name and a separator).
+    let longest_ordinary = 2 * MAX_ATTRIBUTES;
+    if html.len() <= longest_ordinary {
+        return Cow::Borrowed(html);
+    }
+    let bytes = html.as_bytes();
+    let mut out: Option<String> = None;
+    let mut copied = 0;
+    scan(html, |tag| {
+        if tag.stop - tag.start <= longest_ordinary {
+            return;
+        }
+        let attributes_from = tag.start + 1 + usize::from(tag.end) + tag.name.len();
+        let Some(cut) = extra_attributes_start(bytes, attributes_from, tag.stop) else {
+            return;
+        };
+        let out = out.get_or_insert_with(|| String::with_capacity(html.len()));
+        out.push_str(&html[copied..cut]);
+        let ends_closed = tag.stop >= 2 && &bytes[tag.stop - 2..tag.stop] == b"/>";
+        out.push_str(if ends_closed { "/>" } else { ">" });
+        copied = tag.stop;
+    });
+    match out {
+        Some(mut out) => {
+            out.push_str(&html[copied..]);
+            Cow::Owned(out)
+        }
+        None => Cow::Borrowed(html),
+    }
+}
+
+/// Where the attribute after the first [`MAX_ATTRIBUTES`] starts, in the attributes
+/// `bytes[from..to]` of one tag, reading them as the HTML tokenizer does; `None` when the
+/// tag has no more than that. The cut always falls on an ASCII byte, so on a character
+/// boundary.
+fn extra_attributes_start(bytes: &[u8], from: usize, to: usize) -> Option<usize> {
+    let to = to.min(bytes.len());
+    let name_ends = |b: u8| is_tag_space(b) || matches!(b, b'/' | b'>' | b'=');
+    let skip = |mut i: usize, while_: &dyn Fn(u8) -> bool| {
+        while i < to && while_(bytes[i]) {
+            i += 1;
+        }
+        i
+    };
+    let mut i = from;
+    let mut count = 0;
+    loop {
+        i = skip(i, &|b| is_tag_space(b) || b == b'/');
+        if i >= to || bytes[i] == b'>' {
+            return None;
+        }
+        if count == MAX_ATTRIBUTES {
+            return Some(i);
+        }
+        count += 1;
+        // A name may start with `=`; it ends at white space, `/`, `>` or `=`.
+        i = skip(i + 1, &|b| !name_ends(b));
+        let after_name = skip(i, &is_tag_space);
+        if after_name < to && bytes[after_name] == b'=' {
+            let value = skip(after_name + 1, &is_tag_space);
+            i = match bytes.get(value) {
+                Some(&q @ (b'"' | b'\'')) if value < to => {
+                    memchr::memchr(q, &bytes[value + 1..to]).map_or(to, |e| value + 1 + e + 1)
+                }
+                _ => skip(value, &|b| !is_tag_space(b) && b != b'>'),
+            };
+        }
+    }
+}
+
 /// Whether the estimated depth ever exceeds [`MAX_DEPTH`].
 fn too_deep(html: &str) -> bool {
     // Fewer tags than the limit cannot nest deeper than it.
@@ -96,7 +181,7 @@ fn too_deep(html: &str) -> bool {
     let mut open: Vec<&[u8]> = Vec::new();
     let mut deep = false;
     scan(html, |tag| {
-        if deep || !counted(tag.name) {
+        if deep || !tag.nests() {
             return;
         }
         if tag.end {
@@ -135,17 +220,27 @@ fn counted(name: &[u8]) -> bool {
     !is(&VOID) && !is(&NOT_COUNTED)
 }
 
-/// A start or end tag that opens or closes an element: `html[start..stop]` is the tag.
+/// A start or end tag: `html[start..stop]` is the tag.
 struct Tag<'h> {
     /// As written: compare with `eq_ignore_ascii_case`.
     name: &'h [u8],
     end: bool,
+    /// A start tag written `<x/>`, or of an element whose contents are raw text: it leaves
+    /// no element open whose contents the scan sees.
+    closed: bool,
     start: usize,
     stop: usize,
 }
 
-/// Calls `on_tag` for every start tag that is not self-closing (`<x/>`) and every end tag,
-/// in order, skipping comments, doctypes, processing instructions and raw text.
+impl Tag<'_> {
+    /// Whether the tag opens or closes an element that counts towards the depth.
+    fn nests(&self) -> bool {
+        (self.end || !self.closed) && counted(self.name)
+    }
+}
+
+/// Calls `on_tag` for every start and end tag, in order, skipping comments, doctypes,
+/// processing instructions and raw text.
 fn scan<'h>(html: &'h str, mut on_tag: impl FnMut(&Tag<'h>)) {
     let bytes = html.as_bytes();
     let mut i = 0;
@@ -168,6 +263,7 @@ fn scan<'h>(html: &'h str, mut on_tag: impl FnMut(&Tag<'h>)) {
                 on_tag(&Tag {
                     name,
                     end: true,
+                    closed: false,
                     start,
                     stop,
                 });
@@ -176,23 +272,21 @@ fn scan<'h>(html: &'h str, mut on_tag: impl FnMut(&Tag<'h>)) {
                 let (name, after) = tag_name(bytes, i);
                 let (stop, self_closing) = tag_end(html, after);
                 i = stop;
-                if RAW_TEXT
+                let raw = RAW_TEXT
                     .iter()
-                    .any(|r| r.as_bytes().eq_ignore_ascii_case(name))
-                {
+                    .any(|r| r.as_bytes().eq_ignore_ascii_case(name));
+                on_tag(&Tag {
+                    name,
+                    end: false,
+                    closed: self_closing || raw,
+                    start,
+                    stop,
+                });
+                if raw {
                     if name.eq_ignore_ascii_case(b"plaintext") {
                         return;
                     }
                     i = raw_text_end(html, i, name);
-                    continue;
-                }
-                if !self_closing {
-                    on_tag(&Tag {
-                        name,
-                        end: false,
-                        start,
-                        stop,
-                    });
                 }
             }
             _ => {}
@@ -215,23 +309,37 @@ fn is_tag_space(b: u8) -> bool {
 
 /// One past the `>` that ends the tag whose attributes start at `i` (quoted attribute values
 /// may hold `>`), and whether the tag ends with `/>`.
-fn tag_end(html: &str, mut i: usize) -> (usize, bool) {
+///
+/// Jumps from one `>` or quote to the next, as a tag is read for every page: a quote opens
+/// a value only right after `=` (white space between allowed), as in the HTML tokenizer.
+fn tag_end(html: &str, from: usize) -> (usize, bool) {
     let bytes = html.as_bytes();
-    let mut after_equals = false;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'>' => return (i + 1, i > 0 && bytes[i - 1] == b'/'),
-            b'=' => after_equals = true,
-            q @ (b'"' | b'\'') if after_equals => {
-                i = find_char(html, char::from(q), i + 1).unwrap_or(bytes.len());
-                after_equals = false;
-            }
-            b if is_tag_space(b) => {}
-            _ => after_equals = false,
+    let mut i = from;
+    while let Some(at) = next_end_or_quote(bytes, i) {
+        let q = bytes[at];
+        if q == b'>' {
+            return (at + 1, at > 0 && bytes[at - 1] == b'/');
         }
-        i += 1;
+        let opens_value = bytes[from..at].iter().rev().find(|&&b| !is_tag_space(b)) == Some(&b'=');
+        i = if opens_value {
+            find_char(html, char::from(q), at + 1).map_or(bytes.len(), |e| e + 1)
+        } else {
+            at + 1
+        };
     }
     (bytes.len(), false)
+}
+
+/// The next `>` or quote at or after `i`. Most tags end a few bytes after their name, where
+/// a plain loop is quicker than setting up `memchr3`, which pays off on long tags.
+fn next_end_or_quote(bytes: &[u8], i: usize) -> Option<usize> {
+    let special = |b: &u8| matches!(b, b'>' | b'"' | b'\'');
+    let near = bytes.len().min(i.saturating_add(16));
+    let rest = bytes.get(i..near)?;
+    match rest.iter().position(special) {
+        Some(p) => Some(i + p),
+        None => memchr::memchr3(b'>', b'"', b'\'', &bytes[near..]).map(|p| near + p),
+    }
 }
 
 /// Where the raw text of element `name` that starts at `i` ends: at its end tag, or at the
@@ -301,6 +409,42 @@ mod tests {
     }
 
     #[test]
+    fn tags_keep_their_first_attributes() {
+        let many = |n: usize, quote: &str| {
+            (0..n)
+                .map(|i| {
+                    let gt = if quote.is_empty() { "" } else { ">" };
+                    format!("a{i}={quote}v{gt}{i}{quote}")
+                })
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        let page = format!(
+            "<body><div {}>text</div><img {}/><p class=x>after</p></div {}></body>",
+            many(5_000, "\""),
+            many(3_000, "'"),
+            many(1_500, "")
+        );
+        let cut = limit_attributes(&page);
+        let kept = cut.matches("=").count();
+        assert_eq!(kept, 3 * MAX_ATTRIBUTES + 1, "the class of <p> is kept");
+        assert!(cut.contains(&format!("a{}=\"v>{0}\" >text</div>", MAX_ATTRIBUTES - 1)));
+        assert!(cut.contains(&format!("a{}='v>{0}' /><p class=x>", MAX_ATTRIBUTES - 1)));
+        assert!(cut.ends_with(&format!("a{}=v{0} ></body>", MAX_ATTRIBUTES - 1)));
+        // Bare names count too, and attributes inside raw text are not attributes.
+        let bare: String = (0..2_500).map(|i| format!(" b{i}")).collect();
+        let wide = format!("<x{bare}>");
+        assert_eq!(
+            limit_attributes(&wide).matches(" b").count(),
+            MAX_ATTRIBUTES
+        );
+        let script = format!("<script>var s = '<x{bare}>';</script>");
+        assert!(matches!(limit_attributes(&script), Cow::Borrowed(_)));
+        let ordinary = format!("<div class=a id=b>{}</div>", "<p>text".repeat(2_000));
+        assert!(matches!(limit_attributes(&ordinary), Cow::Borrowed(_)));
+    }
+
+    #[test]
     fn truncated_markup_does_not_panic() {
         for page in [
             "<",
@@ -316,6 +460,9 @@ mod tests {
             let deep = format!("{}{page}", "<div>".repeat(MAX_DEPTH + 5));
             let _ = limit_depth(&deep);
             let _ = limit_depth(page);
+            let wide = format!("<div{}{page}", " a=\"x".repeat(MAX_ATTRIBUTES + 5));
+            let _ = limit_attributes(&wide);
+            let _ = limit_attributes(&format!("<div{}{page}", " a".repeat(MAX_ATTRIBUTES + 5)));
         }
     }
 }

@@ -2,16 +2,19 @@
 //! listings whose new article links are followed, partial feeds whose items get their full
 //! text, with `robots.txt`, conditional requests and the per-run caps applied throughout.
 
+use std::panic::AssertUnwindSafe;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 use chrono::{DateTime, Utc};
 use futures_util::future::join_all;
+use futures_util::FutureExt;
 use tokio::sync::Semaphore;
 use url::Url;
 
-use super::{discover, partial, Candidate, Kind};
+use super::{discover, partial, Candidate, Kind, Selectors};
 use crate::config::{FeedConfig, FetchSettings};
+use crate::extract::budget::{self, Stopped};
 use crate::extract::{self, Article, ExtractError};
 use crate::feed::Entry;
 use crate::fetch::robots::Robots;
@@ -25,8 +28,11 @@ pub enum SourceError {
     Fetch(#[from] FetchError),
     #[error(transparent)]
     Extract(#[from] ExtractError),
-    #[error("{url}: extraction crashed: {detail}")]
+    #[error("{url}: processing this page crashed ({detail}); this is a feedgen bug, please report it with the page")]
     Crashed { url: Url, detail: String },
+    /// The page's CPU work went over its budget or panicked (see [`budget::within`]).
+    #[error("{url}: {reason}")]
+    Stopped { url: Url, reason: Stopped },
     #[error("{url}: no article links found on this page; if it is an index page, give [feeds.select] selectors (item, link, title…)")]
     NoLinks { url: Url },
     #[error("{0}")]
@@ -95,8 +101,35 @@ impl Session {
 
     /// Extracts a page once a core is free.
     async fn extract(&self, page: Page, site_url: Option<&Url>) -> Result<Article, SourceError> {
+        let url = public_url_of(&page.url, site_url);
+        let fetched_at = crate::feed::now();
+        self.cpu(&url.clone(), move || {
+            extract::extract(&page.html, &url, fetched_at).map_err(SourceError::from)
+        })
+        .await
+    }
+
+    /// Runs one page's CPU work (parsing, discovery, feed reading, extraction) on the
+    /// blocking pool once a core is free, so the async threads keep every fetch and its
+    /// timer going; within the page's time budget, with a panic turned into its error.
+    async fn cpu<T: Send + 'static>(
+        &self,
+        url: &Url,
+        work: impl FnOnce() -> Result<T, SourceError> + Send + 'static,
+    ) -> Result<T, SourceError> {
         let _core = self.extracting.acquire().await;
-        extract_page(page, site_url).await
+        let within = move || budget::within(budget::PAGE_BUDGET, work);
+        match tokio::task::spawn_blocking(within).await {
+            Ok(Ok(done)) => done,
+            Ok(Err(reason)) => Err(SourceError::Stopped {
+                url: url.clone(),
+                reason,
+            }),
+            Err(e) => Err(SourceError::Crashed {
+                url: url.clone(),
+                detail: e.to_string(),
+            }),
+        }
     }
 
     /// The state as it should be saved: pages plus the `robots.txt` files seen.
@@ -159,11 +192,12 @@ pub async fn collect(
     feed: &FeedConfig,
     in_feed: &(dyn Fn(&str) -> bool + Sync),
 ) -> Vec<Outcome> {
-    let per_source = join_all(
-        feed.pages
-            .iter()
-            .map(|url| collect_source(session, feed, url, in_feed)),
-    )
+    let per_source = join_all(feed.pages.iter().map(|url| async move {
+        AssertUnwindSafe(collect_source(session, feed, url, in_feed))
+            .catch_unwind()
+            .await
+            .unwrap_or_else(|panic| vec![crashed(url, panic.as_ref())])
+    }))
     .await;
     per_source.into_iter().flatten().collect()
 }
@@ -205,13 +239,27 @@ async fn collect_source(
         || (feed.kind.is_none()
             && partial::looks_like_feed(page.content_type.as_deref(), &page.html));
     let candidates = if is_feed {
-        partial::items(page.html.as_bytes(), &page.url).map_err(|reason| SourceError::BadFeed {
-            url: url.clone(),
-            reason,
-        })
+        let feed_url = url.clone();
+        session
+            .cpu(&page.url.clone(), move || {
+                partial::items(page.html.as_bytes(), &page.url).map_err(|reason| {
+                    SourceError::BadFeed {
+                        url: feed_url,
+                        reason,
+                    }
+                })
+            })
+            .await
     } else {
         match feed.kind {
-            Some(Kind::Listing) => listing_candidates(feed, &page),
+            Some(Kind::Listing) => {
+                let select = feed.select.clone();
+                session
+                    .cpu(&page.url.clone(), move || {
+                        listing_candidates(select.as_ref(), &page)
+                    })
+                    .await
+            }
             _ => match detect_page_or_listing(session, feed, page).await {
                 Detected::Article(outcome) => return vec![outcome],
                 Detected::Listing(candidates) => candidates,
@@ -250,12 +298,31 @@ async fn collect_source(
         match (&c.url, follow) {
             (Some(link), true) => {
                 let link = link.clone();
-                update_page(session, feed, &link, found_on, Some(c), in_feed).await
+                AssertUnwindSafe(update_page(
+                    session,
+                    feed,
+                    &link,
+                    found_on,
+                    Some(c),
+                    in_feed,
+                ))
+                .catch_unwind()
+                .await
+                .unwrap_or_else(|panic| crashed(&link, panic.as_ref()))
             }
             _ => from_candidate(feed, c),
         }
     }))
     .await
+}
+
+/// A page whose work panicked outside the blocking pool (fetching, `robots.txt`): its
+/// error, so a bug there ends neither the run nor the feed's other pages.
+fn crashed(url: &Url, panic: &(dyn std::any::Any + Send)) -> Outcome {
+    Outcome::Failed(SourceError::Crashed {
+        url: url.clone(),
+        detail: budget::panic_message(panic),
+    })
 }
 
 enum Detected {
@@ -265,11 +332,22 @@ enum Detected {
 
 /// A page of unknown kind: an article when it reads like one, else an index of articles.
 async fn detect_page_or_listing(session: &Session, feed: &FeedConfig, page: Page) -> Detected {
-    let links = discover::discover(&page.html, &page.url);
     let url = page.requested_url.clone();
     let record = (page.validators.clone(), page.fresh_until);
     session.extractions.fetch_add(1, Ordering::Relaxed);
-    let article = session.extract(page, feed.site_url.as_ref()).await;
+    let public_url = public_url_of(&page.url, feed.site_url.as_ref());
+    let fetched_at = crate::feed::now();
+    // One page, one budget: its links and its article are read in the same step.
+    let named = public_url.clone();
+    let read = session.cpu(&named, move || {
+        let links = discover::discover(&page.html, &page.url);
+        let article = extract::extract(&page.html, &public_url, fetched_at);
+        Ok((links, article.map_err(SourceError::from)))
+    });
+    let (links, article) = match read.await {
+        Ok(read) => read,
+        Err(e) => return Detected::Article(Outcome::Failed(e)),
+    };
     let reads_as_article = article
         .as_ref()
         .is_ok_and(|a| a.is_article_page || a.text.chars().count() >= 1500);
@@ -284,8 +362,11 @@ async fn detect_page_or_listing(session: &Session, feed: &FeedConfig, page: Page
     Detected::Listing(Ok(links))
 }
 
-fn listing_candidates(feed: &FeedConfig, page: &Page) -> Result<Vec<Candidate>, SourceError> {
-    let found = match &feed.select {
+fn listing_candidates(
+    select: Option<&Selectors>,
+    page: &Page,
+) -> Result<Vec<Candidate>, SourceError> {
+    let found = match select {
         Some(selectors) => discover::select(&page.html, &page.url, selectors)?,
         None => discover::discover(&page.html, &page.url),
     };
@@ -463,6 +544,11 @@ fn accept_article(
     if excluded(feed, Some(a.link().as_str()), Some(&a.title), Some(&a.text)) {
         return Outcome::Unchanged;
     }
+    let mut found = found;
+    // The plain text has served the filters and the page-or-listing decision; a feed
+    // publishes the HTML, and the text of every article of a feed would otherwise be held
+    // until the feed is written.
+    found.article.text = String::new();
     Outcome::Found(Box::new(found))
 }
 
@@ -494,23 +580,8 @@ fn touch(session: &Session, url: &Url, fresh_until: Option<DateTime<Utc>>) {
     }
 }
 
-/// Extracts a fetched page on the blocking pool, so parsing uses every core while the async
-/// threads keep fetching. A `file:` page stands for `site_url` + its file name, so its links
-/// and relative URLs come out as they would on the public site.
-pub async fn extract_page(page: Page, site_url: Option<&Url>) -> Result<Article, SourceError> {
-    let public_url = public_url_of(&page.url, site_url);
-    let fetched_at = crate::feed::now();
-    let html = page.html;
-    let for_error = public_url.clone();
-    tokio::task::spawn_blocking(move || extract::extract(&html, &public_url, fetched_at))
-        .await
-        .map_err(|e| SourceError::Crashed {
-            url: for_error,
-            detail: e.to_string(),
-        })?
-        .map_err(SourceError::from)
-}
-
+/// Where a fetched page stands: a `file:` page stands for `site_url` + its file name, so its
+/// links and relative URLs come out as they would on the public site.
 pub fn public_url_of(url: &Url, site_url: Option<&Url>) -> Url {
     match site_url {
         Some(site) if url.scheme() == "file" => {

@@ -7,14 +7,17 @@
 //! tag clouds and share bars are penalised). Links to other sites, `mailto:`,
 //! `javascript:` and fragments are never candidates.
 
+use std::collections::{HashMap, HashSet};
+
 use chrono::{DateTime, FixedOffset};
 use scraper::{ElementRef, Html, Selector};
 use url::Url;
 
 use super::{clean_link, same_form_as, same_site, Candidate, Selectors};
-use crate::extract::dates;
 use crate::extract::dom::{Dom, NodeKind};
+use crate::extract::nesting::limit_attributes;
 use crate::extract::render::absolute;
+use crate::extract::{budget, dates};
 
 /// Score a link needs to count as an article link.
 const THRESHOLD: f64 = 2.5;
@@ -129,6 +132,15 @@ const FURNITURE_WORDS: [&str; 26] = [
     "sitemap",
 ];
 
+/// Links of a page that discovery reads; the rest are ignored. The biggest front pages
+/// have a couple of thousand; a page with far more is a link farm or an attack, and its
+/// first links are the ones worth following.
+pub const MAX_LINKS: usize = 10_000;
+
+/// Article links one index page yields at most, in page order. A run follows only the
+/// first `max_new` new ones anyway.
+pub const MAX_CANDIDATES: usize = 1_000;
+
 /// The article links of an index page, in page order, each once.
 pub fn discover(html: &str, page_url: &Url) -> Vec<Candidate> {
     let dom = Dom::parse(html);
@@ -136,7 +148,8 @@ pub fn discover(html: &str, page_url: &Url) -> Vec<Candidate> {
     let page_clean = clean_link(page_url);
     // First every same-site link with its own evidence, then the evidence of repetition.
     let mut links: Vec<(Url, usize, f64)> = Vec::new();
-    for i in dom.elements_named("a") {
+    for i in dom.elements_named("a").take(MAX_LINKS) {
+        budget::tick();
         let Some(url) = dom.attr(i, "href").and_then(|h| absolute(&base, h)) else {
             continue;
         };
@@ -152,7 +165,9 @@ pub fn discover(html: &str, page_url: &Url) -> Vec<Candidate> {
     }
     let templates = template_counts(&links);
     let mut found: Vec<(Url, Vec<usize>)> = Vec::new();
+    let mut found_at: HashMap<Url, usize> = HashMap::new();
     for (url, i, score) in links {
+        budget::tick();
         let repeated = templates.get(&template(&url)).copied().unwrap_or(0);
         let structure = if repeated >= 3 {
             1.0
@@ -164,14 +179,21 @@ pub fn discover(html: &str, page_url: &Url) -> Vec<Candidate> {
         if score + structure < THRESHOLD {
             continue;
         }
-        match found.iter_mut().find(|(u, _)| *u == url) {
-            Some((_, anchors)) => anchors.push(i),
-            None => found.push((url, vec![i])),
+        match found_at.get(&url) {
+            Some(&at) => found[at].1.push(i),
+            None if found.len() < MAX_CANDIDATES => {
+                found_at.insert(url.clone(), found.len());
+                found.push((url, vec![i]));
+            }
+            None => {}
         }
     }
     found
         .into_iter()
-        .map(|(url, anchors)| candidate_from_links(&dom, &base, url, &anchors))
+        .map(|(url, anchors)| {
+            budget::tick();
+            candidate_from_links(&dom, &base, url, &anchors)
+        })
         .collect()
 }
 
@@ -222,14 +244,13 @@ fn template(url: &Url) -> String {
 }
 
 /// How many distinct, not clearly furniture, URLs share each shape.
-fn template_counts(links: &[(Url, usize, f64)]) -> std::collections::HashMap<String, usize> {
-    let mut seen: Vec<&Url> = Vec::new();
-    let mut counts = std::collections::HashMap::new();
+fn template_counts(links: &[(Url, usize, f64)]) -> HashMap<String, usize> {
+    let mut seen: HashSet<&Url> = HashSet::new();
+    let mut counts = HashMap::new();
     for (url, _, score) in links {
-        if *score <= 0.0 || seen.contains(&url) {
+        if *score <= 0.0 || !seen.insert(url) {
             continue;
         }
-        seen.push(url);
         *counts.entry(template(url)).or_insert(0) += 1;
     }
     counts
@@ -416,7 +437,10 @@ fn context_score(dom: &Dom, a: usize) -> f64 {
 }
 
 fn has_heading_ancestor_or_self(dom: &Dom, i: usize) -> bool {
-    (i..dom.end(i)).any(|j| matches!(dom.tag(j), "h1" | "h2" | "h3"))
+    (i..dom.end(i)).any(|j| {
+        budget::tick();
+        matches!(dom.tag(j), "h1" | "h2" | "h3")
+    })
 }
 
 /// A candidate with what its teaser box says: the headline, a summary, a date, an image.
@@ -471,6 +495,7 @@ fn teaser_box(dom: &Dom, base: &Url, a: usize, url: &Url) -> Option<usize> {
             break;
         }
         let other_link = (i..dom.end(i)).any(|j| {
+            budget::tick();
             dom.tag(j) == "a"
                 && dom
                     .attr(j, "href")
@@ -548,7 +573,7 @@ pub fn select(
     page_url: &Url,
     selectors: &Selectors,
 ) -> Result<Vec<Candidate>, SelectError> {
-    let document = Html::parse_document(html);
+    let document = Html::parse_document(&limit_attributes(html));
     let item = parse_selector("item", &selectors.item)?;
     let optional =
         |key, s: &Option<String>| s.as_deref().map(|s| parse_selector(key, s)).transpose();
@@ -572,7 +597,12 @@ pub fn select(
     }
     let any_a = Selector::parse("a[href]").expect("valid selector");
     let mut out: Vec<Candidate> = Vec::new();
+    let mut seen: HashSet<Url> = HashSet::new();
     for el in items {
+        if out.len() >= MAX_CANDIDATES {
+            break;
+        }
+        budget::tick();
         let link_el = match &link {
             Some(s) => el.select(s).next(),
             None if el.value().name() == "a" => Some(el),
@@ -625,7 +655,11 @@ pub fn select(
             url,
             ..Candidate::default()
         };
-        if candidate.url.is_some() && !out.iter().any(|c| c.url == candidate.url) {
+        if candidate
+            .url
+            .as_ref()
+            .is_some_and(|u| seen.insert(u.clone()))
+        {
             out.push(candidate);
         }
     }
@@ -692,6 +726,20 @@ mod tests {
             first.image.as_ref().unwrap().as_str(),
             "https://www.kabar.example/i/1.jpg"
         );
+    }
+
+    #[test]
+    fn a_page_of_190_000_links_yields_its_first_article_links_in_linear_time() {
+        let links: String = (0..190_000)
+            .map(|i| format!("<a href=/n/{i:06}>a b</a>"))
+            .collect();
+        let page = Url::parse("https://e.org/").unwrap();
+        let started = std::time::Instant::now();
+        let found = discover(&format!("<body>{links}</body>"), &page);
+        eprintln!("190,000 links: {:.2}s", started.elapsed().as_secs_f64());
+        assert_eq!(found.len(), MAX_CANDIDATES);
+        assert_eq!(found[0].url.as_ref().unwrap().path(), "/n/000000");
+        assert_eq!(found[999].url.as_ref().unwrap().path(), "/n/000999");
     }
 
     #[test]

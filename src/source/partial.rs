@@ -7,7 +7,12 @@ use super::Candidate;
 
 /// The items of a feed document, newest first as the feed lists them.
 pub fn items(bytes: &[u8], feed_url: &Url) -> Result<Vec<Candidate>, String> {
-    let feed = feed_rs::parser::parse(bytes).map_err(|e| e.to_string())?;
+    let feed = feed_rs::parser::parse(bytes)
+        .or_else(|e| match json_ids_as_strings(bytes) {
+            Some(fixed) => feed_rs::parser::parse(fixed.as_slice()),
+            None => Err(e),
+        })
+        .map_err(|e| e.to_string())?;
     Ok(feed
         .entries
         .into_iter()
@@ -44,6 +49,21 @@ pub fn items(bytes: &[u8], feed_url: &Url) -> Result<Vec<Candidate>, String> {
             }
         })
         .collect())
+}
+
+/// A JSON Feed whose item ids are numbers, rewritten with them as strings: the spec says
+/// a reader must coerce them, and `feed-rs` rejects the whole feed instead. `None` when
+/// there is nothing to rewrite.
+fn json_ids_as_strings(bytes: &[u8]) -> Option<Vec<u8>> {
+    let mut feed: serde_json::Value = serde_json::from_slice(bytes).ok()?;
+    let mut changed = false;
+    for item in feed.get_mut("items")?.as_array_mut()? {
+        if let Some(id) = item.get_mut("id").filter(|id| id.is_number()) {
+            *id = serde_json::Value::String(id.to_string());
+            changed = true;
+        }
+    }
+    changed.then(|| serde_json::to_vec(&feed).ok()).flatten()
 }
 
 /// Whether a response is a feed rather than a page, by type or by its first bytes.
@@ -100,6 +120,13 @@ mod tests {
             chrono::DateTime::parse_from_rfc3339("2024-07-17T10:15:00+07:00").unwrap()
         );
         assert!(items(b"<html>", &url).is_err());
+        let json = br#"{"version":"https://jsonfeed.org/version/1.1","title":"J","items":[{"id":2,"url":"/two.html"}]}"#;
+        let found = items(json, &url).unwrap();
+        assert_eq!(found[0].id.as_deref(), Some("2"));
+        assert_eq!(
+            found[0].url.as_ref().unwrap().as_str(),
+            "https://e.org/two.html"
+        );
         assert!(looks_like_feed(
             None,
             "<?xml version=\"1.0\"?>\n<rss version=\"2.0\">"
