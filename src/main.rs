@@ -255,9 +255,16 @@ fn cmd_run(
     // A progress count only for a person watching a terminal; cron and pipes get none.
     let progress = !quiet && !json && std::io::IsTerminal::is_terminal(&std::io::stderr());
     let options = run::RunOptions { force, progress };
-    let outcome = runtime()?.block_on(run::run(&config, options, |line| {
-        eprintln!("feedgen: error: {line}")
-    }));
+    let outcome =
+        runtime()?.block_on(run::run(
+            &config,
+            options,
+            move |severity, line| match severity {
+                run::Severity::Error => eprintln!("feedgen: error: {line}"),
+                run::Severity::Warning if !quiet => eprintln!("feedgen: warning: {line}"),
+                run::Severity::Warning => {}
+            },
+        ));
     let summary = match outcome {
         Ok(summary) => summary,
         Err(e @ run::RunError::Locked { .. }) => {
@@ -399,9 +406,7 @@ fn cmd_one_shot(url_text: &str, args: &OneShot) -> Result<ExitCode> {
         .map(|f| f.article.link())
         .find(|l| l.scheme() == "file")
     {
-        eprintln!(
-            "feedgen: note: {file_link} is a local file with no canonical web address; readers cannot open its file: link (pass --site-url)"
-        );
+        eprintln!("feedgen: note: {}", run::unreachable_link(file_link));
     }
     let channel = Channel {
         title: args.title.clone(),

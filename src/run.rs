@@ -96,6 +96,13 @@ pub fn assemble(
     }
 }
 
+/// What to say about an entry that links to a local file: no reader can open it.
+pub fn unreachable_link(link: &Url) -> String {
+    format!(
+        "{link} is a local file with no canonical web address; readers cannot open its file: link (set site_url on the feed, or pass --site-url)"
+    )
+}
+
 fn origin_of(url: &Url) -> String {
     let mut origin = url.clone();
     origin.set_path("/");
@@ -130,6 +137,18 @@ pub struct FeedReport {
     pub pages: usize,
     /// One line per failed source or store problem.
     pub errors: Vec<String>,
+    /// One line per thing the user should know that failed nothing.
+    pub warnings: Vec<String>,
+}
+
+/// How much a line a run reports matters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Severity {
+    /// Something failed: counted in the summary, exit code 1.
+    Error,
+    /// Worth knowing, nothing lost (a state file that had to be rebuilt, a link readers
+    /// cannot open).
+    Warning,
 }
 
 /// Totals of a run, for the summary line, `--json`, and the exit code.
@@ -258,12 +277,17 @@ fn open_lock_file(path: &Path) -> std::io::Result<std::fs::File> {
         .open(path)
 }
 
-/// Runs every feed of `config`, calling `on_error` with each problem as it happens.
+/// Runs every feed of `config`, calling `on_notice` with each problem as it happens.
 pub async fn run(
     config: &Config,
     options: RunOptions,
-    on_error: impl Fn(&str) + Send + Sync + 'static,
+    on_notice: impl Fn(Severity, &str) + Send + Sync + 'static,
 ) -> Result<Summary, RunError> {
+    let on_notice = Arc::new(on_notice);
+    let on_error = {
+        let on_notice = on_notice.clone();
+        move |line: &str| on_notice(Severity::Error, line)
+    };
     let started = Instant::now();
     let _lock = lock_output(&config.output_dir)?;
     // Side files (temporary leftovers, stylesheet, OPML, state) that fail are errors of the
@@ -275,7 +299,7 @@ pub async fn run(
     }
     let (state, warning) = State::load(&config.output_dir);
     if let Some(w) = warning {
-        on_error(&w);
+        on_notice(Severity::Warning, &w);
     }
     let session = Arc::new(Session::new(config.fetch.clone(), state, options)?);
     let on_error = Arc::new(on_error);
@@ -283,7 +307,7 @@ pub async fn run(
     let mut tasks = tokio::task::JoinSet::new();
     for feed in config.feeds.clone() {
         let session = session.clone();
-        let on_error = on_error.clone();
+        let on_notice = on_notice.clone();
         let slots = slots.clone();
         let channel = Channel::of(&feed, config);
         let files = store::files_for(
@@ -304,7 +328,10 @@ pub async fn run(
             let _slot = slots.acquire().await.ok();
             let report = update_feed(&session, &feed, &channel, &files, &leftovers).await;
             for e in &report.errors {
-                on_error(e);
+                on_notice(Severity::Error, e);
+            }
+            for w in &report.warnings {
+                on_notice(Severity::Warning, w);
             }
             report
         });
@@ -440,6 +467,7 @@ async fn update_feed(
         new_entries: 0,
         pages: feed.pages.len(),
         errors: Vec::new(),
+        warnings: Vec::new(),
     };
     // Read the stored feed first: if it is corrupt there is no point fetching anything.
     let stored = match store::load_with_leftovers(files, leftovers) {
@@ -464,6 +492,15 @@ async fn update_feed(
             report.saved = Some(Saved::Unchanged);
         }
         return report;
+    }
+    if let Some(link) = found
+        .iter()
+        .map(|f| f.article.link())
+        .find(|l| l.scheme() == "file")
+    {
+        report
+            .warnings
+            .push(format!("{}: {}", feed.name, unreachable_link(link)));
     }
     let now = crate::feed::now();
     report.new_entries = found.iter().filter(|f| !in_feed(&f.entry(now).id)).count();

@@ -122,3 +122,33 @@ fn an_image_of_unknown_type_is_still_an_enclosure() {
         "{rss}"
     );
 }
+
+#[test]
+fn run_says_when_an_entry_links_to_a_local_file() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let page = repo().join("tests/fixtures/seed/seed-bare.html");
+    let config = dir.path().join("config.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "output_dir = \"out\"\n[[feeds]]\nname = \"bare\"\nurl = \"file://{}\"\n",
+            page.display()
+        ),
+    )
+    .expect("write config");
+    let out = feedgen(&["run", "--config", config.to_str().expect("utf-8 path")]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("warning: bare: file://") && err.contains("site_url"),
+        "{err}"
+    );
+    let quiet = feedgen(&[
+        "run",
+        "-q",
+        "--force",
+        "--config",
+        config.to_str().expect("utf-8 path"),
+    ]);
+    assert!(stderr(&quiet).is_empty(), "{}", stderr(&quiet));
+}
