@@ -293,10 +293,16 @@ fn losing_the_state_costs_requests_not_entries() {
     assert_eq!(run_json(&cfg, &[]).0, Some(0));
     let feed = std::fs::read(dir.path().join("out/site.xml")).unwrap();
     std::fs::write(dir.path().join("out/.feedgen-state.json"), "garbage").unwrap();
-    let (code, summary, err) = run_json(&cfg, &[]);
-    assert_eq!(code, Some(0), "{err}");
-    assert!(err.contains("starting afresh"), "{err}");
+    let out = feedgen(&["run", "--json", "--config", cfg.to_str().unwrap()]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("warning:") && err.contains("starting afresh"),
+        "{err}"
+    );
+    let summary: serde_json::Value = serde_json::from_str(stdout(&out).trim()).unwrap();
     assert_eq!(summary["extractions"], 1);
+    assert_eq!(summary["errors"], 0, "a rebuilt state file is no error");
     assert_eq!(
         std::fs::read(dir.path().join("out/site.xml")).unwrap(),
         feed
