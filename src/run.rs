@@ -376,7 +376,7 @@ pub async fn run(
         &config.output_dir.join(OPML_FILE),
         opml(config).as_bytes(),
     ));
-    side_files.push(session.final_state().save(&config.output_dir));
+    side_files.push(session.take_final_state().save(&config.output_dir));
     for e in side_files.into_iter().filter_map(Result::err) {
         on_error(&e.to_string());
         summary.errors += 1;
@@ -470,7 +470,9 @@ async fn update_feed(
         warnings: Vec::new(),
     };
     // Read the stored feed first: if it is corrupt there is no point fetching anything.
-    let stored = match store::load_with_leftovers(files, leftovers) {
+    let (files_owned, leftovers) = (files.to_vec(), leftovers.to_vec());
+    let loaded = off_the_runtime(move || store::load_with_leftovers(&files_owned, &leftovers));
+    let stored = match loaded.await {
         Ok(s) => s,
         Err(e) => {
             report.errors.push(format!("{}: {e}", feed.name));
@@ -505,11 +507,24 @@ async fn update_feed(
     let now = crate::feed::now();
     report.new_entries = found.iter().filter(|f| !in_feed(&f.entry(now).id)).count();
     let assembled = assemble(channel, &found, stored.as_ref(), now);
-    match store::save(files, assembled, stored.as_ref(), now) {
+    drop(found);
+    let files = files.to_vec();
+    match off_the_runtime(move || store::save(&files, assembled, stored.as_ref(), now)).await {
         Ok(saved) => report.saved = Some(saved),
         Err(e) => report.errors.push(format!("{}: {e}", feed.name)),
     }
     report
+}
+
+/// Runs file work (reading and parsing a stored feed, rendering and syncing its files) on
+/// the blocking pool: on the async threads, a feed being written would stall every fetch of
+/// the run behind its `fsync`, and their timers with them.
+async fn off_the_runtime<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, store::StoreError> + Send + 'static,
+) -> Result<T, store::StoreError> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .unwrap_or_else(|e| Err(store::StoreError::Crashed(e.to_string())))
 }
 
 #[cfg(test)]

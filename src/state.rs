@@ -83,9 +83,19 @@ impl State {
     /// Writes the state if it changed.
     pub fn save(&self, output_dir: &Path) -> Result<(), StoreError> {
         let path = State::path(output_dir);
-        let mut state = self.clone();
-        state.version = VERSION;
-        let mut bytes = serde_json::to_vec_pretty(&state).unwrap_or_default();
+        // A view with the current version, not a copy of every page's record.
+        #[derive(Serialize)]
+        struct Versioned<'a> {
+            version: u32,
+            pages: &'a BTreeMap<String, PageState>,
+            robots: &'a BTreeMap<String, RobotsFile>,
+        }
+        let view = Versioned {
+            version: VERSION,
+            pages: &self.pages,
+            robots: &self.robots,
+        };
+        let mut bytes = serde_json::to_vec_pretty(&view).unwrap_or_default();
         bytes.push(b'\n');
         if std::fs::read(&path).is_ok_and(|old| old == bytes) {
             return Ok(());

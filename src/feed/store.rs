@@ -70,6 +70,9 @@ pub enum StoreError {
         path: PathBuf,
         source: std::io::Error,
     },
+    /// Reading or writing a feed panicked (a feedgen bug); its files were left as they were.
+    #[error("reading or writing the feed's files crashed ({0}); they were left as they were; this is a feedgen bug, please report it")]
+    Crashed(String),
 }
 
 /// What saving a feed did.
