@@ -471,7 +471,9 @@ async fn update_feed(
     };
     // Read the stored feed first: if it is corrupt there is no point fetching anything.
     let (files_owned, leftovers) = (files.to_vec(), leftovers.to_vec());
-    let loaded = off_the_runtime(move || store::load_with_leftovers(&files_owned, &leftovers));
+    let loaded = off_the_runtime(session, move || {
+        store::load_with_leftovers(&files_owned, &leftovers)
+    });
     let stored = match loaded.await {
         Ok(s) => s,
         Err(e) => {
@@ -509,7 +511,11 @@ async fn update_feed(
     let assembled = assemble(channel, &found, stored.as_ref(), now);
     drop(found);
     let files = files.to_vec();
-    match off_the_runtime(move || store::save(&files, assembled, stored.as_ref(), now)).await {
+    match off_the_runtime(session, move || {
+        store::save(&files, assembled, stored.as_ref(), now)
+    })
+    .await
+    {
         Ok(saved) => report.saved = Some(saved),
         Err(e) => report.errors.push(format!("{}: {e}", feed.name)),
     }
@@ -517,12 +523,14 @@ async fn update_feed(
 }
 
 /// Runs file work (reading and parsing a stored feed, rendering and syncing its files) on
-/// the blocking pool: on the async threads, a feed being written would stall every fetch of
-/// the run behind its `fsync`, and their timers with them.
+/// a core of the blocking pool: on the async threads, a feed being written would stall every
+/// fetch of the run behind its `fsync`, and their timers with them.
 async fn off_the_runtime<T: Send + 'static>(
+    session: &Session,
     work: impl FnOnce() -> Result<T, store::StoreError> + Send + 'static,
 ) -> Result<T, store::StoreError> {
-    tokio::task::spawn_blocking(work)
+    session
+        .on_a_core(work)
         .await
         .unwrap_or_else(|e| Err(store::StoreError::Crashed(e.to_string())))
 }

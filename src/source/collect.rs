@@ -117,9 +117,8 @@ impl Session {
         url: &Url,
         work: impl FnOnce() -> Result<T, SourceError> + Send + 'static,
     ) -> Result<T, SourceError> {
-        let _core = self.extracting.acquire().await;
         let within = move || budget::within(budget::PAGE_BUDGET, work);
-        match tokio::task::spawn_blocking(within).await {
+        match self.on_a_core(within).await {
             Ok(Ok(done)) => done,
             Ok(Err(reason)) => Err(SourceError::Stopped {
                 url: url.clone(),
@@ -130,6 +129,18 @@ impl Session {
                 detail: e.to_string(),
             }),
         }
+    }
+
+    /// Runs blocking work on the blocking pool once one of the cores is free: page work,
+    /// and reading or writing a feed's files, which would otherwise stall the async
+    /// threads (and every fetch's timer) and, run for many feeds at once, hold all their
+    /// rendered files in memory together. `Err` when the work panicked.
+    pub async fn on_a_core<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, tokio::task::JoinError> {
+        let _core = self.extracting.acquire().await;
+        tokio::task::spawn_blocking(work).await
     }
 
     /// The state as it should be saved: pages plus the `robots.txt` files seen.
