@@ -153,12 +153,12 @@ fn check(text: String) {
 
 #[test]
 fn mutated_configs_never_panic_and_errors_name_a_line() {
-    common::fuzz(mutated(), check);
+    common::fuzz("mutated configs", mutated(), check);
 }
 
 #[test]
 fn made_up_configs_never_panic_and_errors_name_a_line() {
-    common::fuzz(made_up(), check);
+    common::fuzz("made-up configs", made_up(), check);
 }
 
 #[test]

@@ -6,53 +6,14 @@
 //! `FEEDGEN_FUZZ_SECONDS=600 cargo test --release --test fuzz_sources -- --nocapture`
 //! (each generator gets that long), or with more cases: `FEEDGEN_FUZZ_CASES=…`.
 
+mod common;
+
 use std::time::{Duration, Instant};
 
 use feedgen::fetch::robots;
 use feedgen::source::partial::{items, looks_like_feed};
 use proptest::prelude::*;
-use proptest::test_runner::{Config, TestRunner};
 use url::Url;
-
-fn cases() -> u32 {
-    std::env::var("FEEDGEN_FUZZ_CASES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(300)
-}
-
-/// Runs batches of `cases()` until `FEEDGEN_FUZZ_SECONDS` have passed (one batch without it).
-fn fuzz<S: Strategy>(name: &str, strategy: S, check: impl Fn(S::Value)) {
-    let budget = std::env::var("FEEDGEN_FUZZ_SECONDS")
-        .ok()
-        .and_then(|v| v.parse::<u64>().ok());
-    let started = Instant::now();
-    let mut total = 0u64;
-    loop {
-        let config = Config {
-            cases: cases(),
-            rng_seed: proptest::test_runner::RngSeed::Fixed(total),
-            failure_persistence: None,
-            ..Config::default()
-        };
-        TestRunner::new(config)
-            .run(&strategy, |value| {
-                check(value);
-                Ok(())
-            })
-            .expect("no panic");
-        total += u64::from(cases());
-        if budget.is_none_or(|b| started.elapsed().as_secs() >= b) {
-            break;
-        }
-    }
-    if budget.is_some() {
-        println!(
-            "{name}: fuzzed {total} cases in {:.0}s without a failure",
-            started.elapsed().as_secs_f64()
-        );
-    }
-}
 
 fn feed_url() -> Url {
     Url::parse("https://fuzz.example/news/feed.xml").expect("valid URL")
@@ -180,19 +141,19 @@ fn seed_feeds_are_read() {
 
 #[test]
 fn mutated_feeds_never_panic() {
-    fuzz("mutated feeds", mutated_feed(), |bytes| read(&bytes));
+    common::fuzz("mutated feeds", mutated_feed(), |bytes| read(&bytes));
 }
 
 #[test]
 fn random_feed_markup_never_panics() {
-    fuzz("random feed markup", random_feed(), |text| {
+    common::fuzz("random feed markup", random_feed(), |text| {
         read(text.as_bytes())
     });
 }
 
 #[test]
 fn random_bytes_never_panic() {
-    fuzz(
+    common::fuzz(
         "random bytes",
         prop::collection::vec(any::<u8>(), 0..2_000),
         |bytes| read(&bytes),
@@ -236,7 +197,7 @@ fn robots_file() -> impl Strategy<Value = (String, bool)> {
 #[test]
 fn long_robots_lines_never_crash_the_matcher() {
     let secret = Url::parse("https://fuzz.example/secret/page.html").expect("valid URL");
-    fuzz("robots.txt", robots_file(), |(rules, has_rule)| {
+    common::fuzz("robots.txt", robots_file(), |(rules, has_rule)| {
         let allowed = robots::allowed(&rules, &secret).expect("the matcher does not crash");
         if has_rule {
             assert!(!allowed, "the rule after the long line applies");

@@ -7,6 +7,8 @@
 //! `FEEDGEN_FUZZ_SECONDS=600 cargo test --test fuzz_store -- --nocapture`, or with more
 //! histories per batch: `FEEDGEN_FUZZ_CASES=…`. `TMPDIR=/dev/shm` makes each one faster.
 
+mod common;
+
 use std::collections::BTreeSet;
 use std::path::Path;
 
@@ -14,14 +16,7 @@ use chrono::{DateTime, Duration, FixedOffset, TimeZone, Utc};
 use feedgen::feed::store::{self, Saved, Target};
 use feedgen::feed::{Entry, Feed, Format};
 use proptest::prelude::*;
-use proptest::test_runner::{Config, RngSeed, TestCaseError, TestRunner};
-
-fn cases() -> u32 {
-    std::env::var("FEEDGEN_FUZZ_CASES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(48)
-}
+use proptest::test_runner::TestCaseError;
 
 const TITLE: &str = "Site";
 
@@ -311,33 +306,13 @@ fn round_trip(
 
 #[test]
 fn no_history_of_runs_loses_an_entry() {
-    let budget = std::env::var("FEEDGEN_FUZZ_SECONDS")
-        .ok()
-        .and_then(|v| v.parse::<u64>().ok());
-    let started = std::time::Instant::now();
-    let mut total = 0u64;
-    loop {
-        let config = Config {
-            cases: cases(),
-            rng_seed: RngSeed::Fixed(total),
-            failure_persistence: None,
-            ..Config::default()
-        };
-        TestRunner::new(config)
-            .run(&prop::collection::vec(run(), 1..8), |runs| {
-                let dir = tempfile::tempdir().map_err(|e| TestCaseError::fail(e.to_string()))?;
-                history(dir.path(), &runs)
-            })
-            .unwrap_or_else(|e| panic!("{e}"));
-        total += u64::from(cases());
-        if budget.is_none_or(|b| started.elapsed().as_secs() >= b) {
-            break;
-        }
-    }
-    if budget.is_some() {
-        println!(
-            "{total} histories in {:.0}s without a failure",
-            started.elapsed().as_secs_f64()
-        );
-    }
+    common::fuzz_with(
+        "histories",
+        48,
+        prop::collection::vec(run(), 1..8),
+        |runs| {
+            let dir = tempfile::tempdir().map_err(|e| TestCaseError::fail(e.to_string()))?;
+            history(dir.path(), &runs)
+        },
+    );
 }

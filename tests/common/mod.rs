@@ -305,46 +305,57 @@ pub fn check_feed(files: &[&Path]) {
     assert!(out.status.success(), "check-feed failed:\n{report}");
 }
 
-/// Cases per fuzz batch: a few hundred in CI, more with `FEEDGEN_FUZZ_CASES`.
-pub fn fuzz_cases() -> u32 {
+/// Cases per fuzz batch: `default` in CI, more with `FEEDGEN_FUZZ_CASES`.
+pub fn fuzz_cases(default: u32) -> u32 {
     std::env::var("FEEDGEN_FUZZ_CASES")
         .ok()
         .and_then(|v| v.parse().ok())
-        .unwrap_or(300)
+        .unwrap_or(default)
 }
 
-/// Runs `check` on batches of generated values until `FEEDGEN_FUZZ_SECONDS` have passed
-/// (one batch without it), each batch from its own fixed seed so a failure can be replayed.
-/// A panic in `check` fails the test with the (shrunk) value that caused it.
-pub fn fuzz<S: proptest::strategy::Strategy>(strategy: S, check: impl Fn(S::Value)) {
+/// Runs `check` on 300-case batches of generated values until `FEEDGEN_FUZZ_SECONDS` have
+/// passed (one batch without it). A panic in `check` fails the test with the (shrunk) value.
+pub fn fuzz<S: proptest::strategy::Strategy>(name: &str, strategy: S, check: impl Fn(S::Value)) {
+    fuzz_with(name, 300, strategy, |value| {
+        check(value);
+        Ok(())
+    });
+}
+
+/// [`fuzz`] for checks that report failures themselves, with `default_cases` per batch.
+/// Each batch has its own fixed seed, so a failure can be replayed.
+pub fn fuzz_with<S: proptest::strategy::Strategy>(
+    name: &str,
+    default_cases: u32,
+    strategy: S,
+    check: impl Fn(S::Value) -> Result<(), proptest::test_runner::TestCaseError>,
+) {
     use proptest::test_runner::{Config, RngSeed, TestRunner};
     let budget = std::env::var("FEEDGEN_FUZZ_SECONDS")
         .ok()
         .and_then(|v| v.parse::<u64>().ok());
     let started = std::time::Instant::now();
+    let cases = fuzz_cases(default_cases);
     let mut total = 0u64;
     loop {
         let config = Config {
-            cases: fuzz_cases(),
+            cases,
             rng_seed: RngSeed::Fixed(total),
             // The seed above replays a failure; proptest's file of failures needs a source path.
             failure_persistence: None,
             ..Config::default()
         };
         TestRunner::new(config)
-            .run(&strategy, |value| {
-                check(value);
-                Ok(())
-            })
-            .expect("no panic");
-        total += u64::from(fuzz_cases());
+            .run(&strategy, &check)
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        total += u64::from(cases);
         if budget.is_none_or(|b| started.elapsed().as_secs() >= b) {
             break;
         }
     }
     if budget.is_some() {
         println!(
-            "fuzzed {total} cases in {:.0}s without a failure",
+            "{name}: fuzzed {total} cases in {:.0}s without a failure",
             started.elapsed().as_secs_f64()
         );
     }
