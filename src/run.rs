@@ -393,9 +393,9 @@ pub async fn run(
     Ok(summary)
 }
 
-/// Feeds worked on at once. A feed keeps every page it fetched and article it extracted
-/// until it is saved, so a run that starts every feed at once holds the whole run in memory
-/// (279 MB at 10,000 pages). Enough feeds to keep `concurrency` requests in flight at
+/// Feeds worked on at once. A feed keeps every article it extracted until it is saved, so a
+/// run that starts every feed at once holds the whole run in memory (279 MB at 10,000
+/// pages). Enough feeds to keep `concurrency` requests in flight at
 /// `per_host_concurrency` each (a feed is mostly one site) keeps the network busy while
 /// memory grows with the feeds in flight and their pages, not with the number of feeds.
 fn feeds_at_once(config: &Config) -> usize {
