@@ -13,6 +13,7 @@ pub mod address;
 pub mod charset;
 pub mod politeness;
 pub mod robots;
+pub mod settings;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -26,9 +27,9 @@ use reqwest::header::{
 use reqwest::StatusCode;
 use url::Url;
 
-use crate::config::FetchSettings;
 use address::PrivateAddress;
 use politeness::Hosts;
+pub use settings::FetchSettings;
 
 /// Who chose a URL. The user may point feedgen anywhere; a page may not make it open a
 /// local file, because whatever is read ends up published.
