@@ -105,11 +105,23 @@ fn well_formed_feeds_pass_every_consumer() {
     let report = stdout(&out);
     assert!(out.status.success(), "control feeds failed:\n{report}");
     for file in &files {
-        assert!(line(&report, "feedparser", file).starts_with("PASS"), "{report}");
+        assert!(
+            line(&report, "feedparser", file).starts_with("PASS"),
+            "{report}"
+        );
     }
-    assert!(line(&report, "newsboat", &files[0]).starts_with("PASS"), "{report}");
-    assert!(line(&report, "newsboat", &files[1]).starts_with("PASS"), "{report}");
-    assert!(line(&report, "newsboat", &files[2]).starts_with("SKIP"), "{report}");
+    assert!(
+        line(&report, "newsboat", &files[0]).starts_with("PASS"),
+        "{report}"
+    );
+    assert!(
+        line(&report, "newsboat", &files[1]).starts_with("PASS"),
+        "{report}"
+    );
+    assert!(
+        line(&report, "newsboat", &files[2]).starts_with("SKIP"),
+        "{report}"
+    );
     assert!(
         report.contains("check-feed: 5 passed, 0 failed, 1 skipped"),
         "{report}"

@@ -313,7 +313,10 @@ fn missing_consumer_tools() -> &'static [String] {
                     .map(str::to_string)
                     .collect();
                 if missing.is_empty() {
-                    vec![format!("check-feed --tools failed: {}", stderr(&out).trim())]
+                    vec![format!(
+                        "check-feed --tools failed: {}",
+                        stderr(&out).trim()
+                    )]
                 } else {
                     missing
                 }
