@@ -117,7 +117,7 @@ def check_file(path):
         if not link:
             problems.append(f"feed entry {n} ({title[:40]!r}) has no link")
         elif link not in stored:
-            problems.append(f"feed entry {n} ({link!r}) did not arrive in newsboat")
+            problems.append(f"feed entry {n}: its link {link!r} is not among those newsboat shows")
     if problems:
         shown = "; ".join(problems[:MAX_PROBLEMS_SHOWN])
         if len(problems) > MAX_PROBLEMS_SHOWN:
