@@ -1,5 +1,5 @@
 //! Shared pieces of the end-to-end tests: a loopback HTTP server the test starts itself,
-//! the path of the real binary, and the shipped fixtures.
+//! the path of the real binary, the shipped fixtures, and the feed consumer checks.
 #![allow(dead_code)]
 
 use std::collections::HashMap;
