@@ -44,6 +44,22 @@ pub fn clean_link(url: &Url) -> Url {
     clean
 }
 
+/// The id of the entry an article at `link` becomes: the link in its clean form, so the
+/// same article reached with and without tracking parameters or a fragment is one entry.
+pub fn entry_id(link: &Url) -> String {
+    clean_link(link).into()
+}
+
+/// The identity of a stored entry id: [`entry_id`] of it when it is a URL (ids written
+/// before every id went through [`entry_id`] may still carry tracking parameters), else the
+/// id itself (a publisher feed's own GUID).
+pub fn id_key(id: &str) -> std::borrow::Cow<'_, str> {
+    match Url::parse(id) {
+        Ok(url) if matches!(url.scheme(), "http" | "https") => entry_id(&url).into(),
+        _ => id.into(),
+    }
+}
+
 /// One article, one URL: a same-site link written with or without `www.`, or over `http`
 /// on an `https` site, is rewritten to the page's own scheme and host.
 pub fn same_form_as(link: &Url, page: &Url) -> Url {
@@ -107,6 +123,15 @@ mod tests {
             clean_link(&u).as_str(),
             "https://e.org/spip.php?article4821"
         );
+    }
+
+    #[test]
+    fn entry_ids_are_clean_links() {
+        let u = Url::parse("https://e.org/a?utm_source=x#top").unwrap();
+        assert_eq!(entry_id(&u), "https://e.org/a");
+        assert_eq!(id_key("https://e.org/a?utm_source=x"), "https://e.org/a");
+        assert_eq!(id_key("urn:uuid:1234"), "urn:uuid:1234");
+        assert_eq!(id_key("tag:e.org,2024:1"), "tag:e.org,2024:1");
     }
 
     #[test]

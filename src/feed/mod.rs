@@ -253,11 +253,10 @@ pub struct Entry {
 impl Entry {
     /// The entry for an article first seen at `seen_at`.
     pub fn from_article(article: &Article, seen_at: DateTime<Utc>) -> Entry {
-        let link = article.link().to_string();
         let published = article.published.unwrap_or_else(|| seen_at.fixed_offset());
         Entry {
-            id: link.clone(),
-            link,
+            id: crate::link::entry_id(article.link()),
+            link: article.link().to_string(),
             title: plain_text(&article.title),
             authors: article.authors.iter().map(|a| plain_text(a)).collect(),
             published,

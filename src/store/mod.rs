@@ -178,7 +178,7 @@ fn drop_stand_in_authors(feed: &mut Feed) {
 }
 
 /// Merges freshly extracted entries into the stored ones: a fresh entry replaces the stored
-/// one with the same id (keeping its first-seen date when the page gives none, and its
+/// one with the same id, or the same link identity (keeping its first-seen date when the page gives none, and its
 /// `updated` unless the content changed, in which case `updated` moves to `now` at least),
 /// stored entries not seen this time stay, newest first, at most `max_items`.
 pub fn merge(
@@ -187,12 +187,32 @@ pub fn merge(
     max_items: usize,
     now: DateTime<Utc>,
 ) -> Vec<Entry> {
+    // Stored entries by the identity of their id: an id stored with tracking parameters
+    // and the clean id a page gives now are one entry, never two.
+    let by_key: std::collections::HashMap<std::borrow::Cow<str>, usize> = stored
+        .iter()
+        .enumerate()
+        .rev()
+        .map(|(i, e)| (crate::link::id_key(&e.id), i))
+        .collect();
+    let mut replaced = vec![false; stored.len()];
     let mut merged: Vec<Entry> = Vec::with_capacity(stored.len() + fresh.len());
     for mut entry in fresh {
         if merged.iter().any(|e| e.id == entry.id) {
             continue;
         }
-        if let Some(old) = stored.iter().find(|e| e.id == entry.id) {
+        // The same id first; the identity only for a clean id, which is what pages give:
+        // two publisher GUIDs that differ in a parameter that looks like tracking are still
+        // two entries.
+        let key = crate::link::id_key(&entry.id);
+        let old = stored.iter().position(|e| e.id == entry.id).or_else(|| {
+            (key == entry.id)
+                .then(|| by_key.get(&key).copied())
+                .flatten()
+        });
+        if let Some(i) = old {
+            replaced[i] = true;
+            let old = &stored[i];
             if entry.date_is_first_seen {
                 entry.published = old.published;
                 entry.date_is_first_seen = old.date_is_first_seen;
@@ -206,8 +226,8 @@ pub fn merge(
         }
         merged.push(entry);
     }
-    for old in stored {
-        if !merged.iter().any(|e| e.id == old.id) {
+    for (old, replaced) in stored.iter().zip(replaced) {
+        if !replaced && !merged.iter().any(|e| e.id == old.id) {
             merged.push(old.clone());
         }
     }
@@ -374,6 +394,26 @@ mod tests {
             stored[0].updated,
             "same content keeps updated"
         );
+    }
+
+    #[test]
+    fn an_id_stored_with_tracking_parameters_is_the_clean_id_of_the_same_page() {
+        let stored = vec![entry("https://e.org/a?utm_source=x&id=1", 1, true)];
+        let mut fresh = entry("https://e.org/a?id=1", 9, true);
+        fresh.link = stored[0].link.clone();
+        let now = Utc.with_ymd_and_hms(2025, 1, 1, 0, 0, 0).unwrap();
+        let merged = merge(&stored, vec![fresh], 10, now);
+        assert_eq!(merged.len(), 1, "one page, one entry: {merged:?}");
+        assert_eq!(merged[0].id, "https://e.org/a?id=1");
+        assert_eq!(merged[0].published, stored[0].published, "first seen kept");
+        let guids = vec![entry("https://e.org/item?ref=5", 1, false)];
+        let other = merge(
+            &guids,
+            vec![entry("https://e.org/item?ref=6", 2, false)],
+            10,
+            now,
+        );
+        assert_eq!(other.len(), 2, "a different id is a different entry");
     }
 
     #[test]
