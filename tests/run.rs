@@ -326,3 +326,26 @@ fn shipped_offline_example_runs_from_a_copy_of_the_repo() {
     let paths: Vec<&Path> = feeds.iter().map(|p| p.as_path()).collect();
     check_feed(&paths);
 }
+
+#[test]
+fn a_page_url_with_tracking_parameters_gives_the_clean_entry_id() {
+    let page = Reply::html(article("First", "2024-07-17T10:15:00+07:00"));
+    let server = Server::start(vec![
+        ("/a?utm_source=news&id=7&fbclid=x", page.clone()),
+        ("/a?id=7", page),
+    ]);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("feed.xml");
+    let file_arg = file.to_str().unwrap();
+    for url in ["/a?utm_source=news&id=7&fbclid=x#top", "/a?id=7"] {
+        let out = feedgen(&["--url", &server.url(url), "--output", file_arg]);
+        assert!(out.status.success(), "{}", stderr(&out));
+    }
+    let feed = parse_feed(&std::fs::read(&file).unwrap());
+    assert_eq!(feed.entries.len(), 1, "one page, one entry");
+    assert_eq!(feed.entries[0].id, server.url("/a?id=7"));
+    assert!(
+        dir.path().join(".feedgen-state.json").is_file(),
+        "--output keeps the run state beside the file, as a run does"
+    );
+}
