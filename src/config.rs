@@ -493,7 +493,7 @@ fn feed_config(
     let pages = sources
         .into_iter()
         .map(|s| {
-            resolve_source(s.get_ref(), folder).map_err(|message| errors.at(s.span(), message))
+            resolve_source(s.get_ref(), folder).map_err(|e| errors.at(s.span(), e.to_string()))
         })
         .collect::<Result<Vec<_>, _>>()?;
     let site_url = raw
@@ -593,25 +593,42 @@ fn formats(
     Ok(Some(unique))
 }
 
+/// A source in the config that is not a URL feedgen can fetch.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SourceUrlError {
+    /// A `file:` path that has no `file:` URL (a relative config folder on some systems).
+    #[error("cannot turn {} into a file: URL", .0.display())]
+    FilePath(PathBuf),
+    #[error("{source_text:?} is not a URL ({source}); write http://…, https://… or file:PATH")]
+    NotAUrl {
+        source_text: String,
+        #[source]
+        source: url::ParseError,
+    },
+    #[error("{source_text:?} has scheme {scheme:?}; only http, https and file are supported")]
+    Scheme { source_text: String, scheme: String },
+}
+
 /// Turns a source as written in the config into a URL; `file:relative/path` resolves against
 /// the config's folder so a shipped example works from any checkout location.
-pub fn resolve_source(source: &str, folder: &Path) -> Result<Url, String> {
+pub fn resolve_source(source: &str, folder: &Path) -> Result<Url, SourceUrlError> {
     let source = source.trim();
     if let Some(rest) = source.strip_prefix("file:") {
         if !rest.starts_with("//") {
             let path = folder.join(rest);
-            return Url::from_file_path(&path)
-                .map_err(|()| format!("cannot turn {} into a file: URL", path.display()));
+            return Url::from_file_path(&path).map_err(|()| SourceUrlError::FilePath(path));
         }
     }
-    let url = Url::parse(source).map_err(|e| {
-        format!("{source:?} is not a URL ({e}); write http://…, https://… or file:PATH")
+    let url = Url::parse(source).map_err(|e| SourceUrlError::NotAUrl {
+        source_text: source.to_string(),
+        source: e,
     })?;
     match url.scheme() {
         "http" | "https" | "file" => Ok(url),
-        other => Err(format!(
-            "{source:?} has scheme {other:?}; only http, https and file are supported"
-        )),
+        other => Err(SourceUrlError::Scheme {
+            source_text: source.to_string(),
+            scheme: other.to_string(),
+        }),
     }
 }
 

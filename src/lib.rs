@@ -56,7 +56,8 @@
 //! let article = extract(html, &url, now)?;
 //! assert_eq!(article.title, "Hello");
 //!
-//! let mut feed = Feed::new("Example", "https://example.org/", "Articles from example.org");
+//! let site = url.join("/")?;
+//! let mut feed = Feed::new("Example", Some(site), "Articles from example.org");
 //! feed.entries.push(Entry::from_article(&article, now));
 //! let xml = feedgen::Format::Rss.render(&feed);
 //! assert!(xml.contains("<title>Hello</title>"));

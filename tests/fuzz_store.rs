@@ -142,7 +142,7 @@ impl Fresh {
             } else {
                 format!("urn:feedgen:test:{}", self.id)
             },
-            link,
+            link: url::Url::parse(&link).unwrap(),
             title: self.title.clone(),
             authors: self.authors.clone(),
             published: self.published,
@@ -150,7 +150,7 @@ impl Fresh {
             date_is_first_seen: self.first_seen,
             summary: self.summary.clone(),
             content_html: self.content.clone(),
-            image: self.image.clone(),
+            image: self.image.as_deref().map(|i| url::Url::parse(i).unwrap()),
             categories: self.categories.clone(),
         }
     }
@@ -209,7 +209,7 @@ fn play(
 ) -> Result<(Vec<Entry>, Saved), TestCaseError> {
     let fail = |e: store::StoreError| TestCaseError::fail(e.to_string());
     let stored = store::load_with_leftovers(files, leftovers).map_err(fail)?;
-    let mut feed = Feed::new(TITLE, "https://e.org/", "D");
+    let mut feed = Feed::new(TITLE, url::Url::parse("https://e.org/").ok(), "D");
     feed.entries = store::merge(
         stored.as_ref().map_or(&[][..], |s| &s.entries),
         fresh,

@@ -3,25 +3,26 @@
 
 use atom_syndication::{Category, Content, Generator, Link, Person, Text};
 use chrono::{DateTime, Utc};
+use url::Url;
 
 use atom_syndication::extension::{Extension, ExtensionMap};
 
 use super::{
-    credited_authors, enclosure_type, media_content_attrs, plain_text, stylesheet, text_safe,
-    Entry, Feed, Format, MEDIA_NS,
+    credited_authors, enclosure_type, entry_link, media_content_attrs, plain_text, resolve,
+    stylesheet, text_safe, Entry, Feed, Format, ParseError, MEDIA_NS,
 };
 
 /// Renders the feed as an Atom 1.0 document.
 pub fn render(feed: &Feed) -> String {
     let mut links = vec![Link {
-        href: text_safe(&feed.link),
+        href: text_safe(feed.link.as_ref().map_or("", Url::as_str)),
         rel: "alternate".into(),
         mime_type: Some("text/html".into()),
         ..Link::default()
     }];
     if let Some(self_url) = &feed.self_url {
         links.push(Link {
-            href: text_safe(self_url),
+            href: text_safe(self_url.as_str()),
             rel: "self".into(),
             mime_type: Some(Format::Atom.media_type().into()),
             ..Link::default()
@@ -35,7 +36,12 @@ pub fn render(feed: &Feed) -> String {
         .unwrap_or_else(|| DateTime::<Utc>::UNIX_EPOCH.fixed_offset());
     let atom = atom_syndication::Feed {
         title: Text::plain(plain_text(&feed.title)),
-        id: text_safe(feed.self_url.as_deref().unwrap_or(&feed.link)),
+        id: text_safe(
+            feed.self_url
+                .as_ref()
+                .or(feed.link.as_ref())
+                .map_or("", Url::as_str),
+        ),
         updated,
         subtitle: Some(Text::plain(plain_text(&feed.description))),
         generator: Some(Generator {
@@ -60,16 +66,16 @@ pub fn render(feed: &Feed) -> String {
 
 fn entry(e: &Entry, feed: &Feed) -> atom_syndication::Entry {
     let mut links = vec![Link {
-        href: text_safe(&e.link),
+        href: text_safe(e.link.as_str()),
         rel: "alternate".into(),
         mime_type: Some("text/html".into()),
         ..Link::default()
     }];
     if let Some(image) = &e.image {
         links.push(Link {
-            href: text_safe(image),
+            href: text_safe(image.as_str()),
             rel: "enclosure".into(),
-            mime_type: Some(enclosure_type(image).into()),
+            mime_type: Some(enclosure_type(image.as_str()).into()),
             ..Link::default()
         });
     }
@@ -78,7 +84,7 @@ fn entry(e: &Entry, feed: &Feed) -> atom_syndication::Entry {
         let content = Extension {
             name: "media:content".into(),
             // atom_syndication writes extension attributes verbatim: escape them here.
-            attrs: media_content_attrs(image)
+            attrs: media_content_attrs(image.as_str())
                 .into_iter()
                 .map(|(k, v)| (k, crate::html::escape(&v)))
                 .collect(),
@@ -123,42 +129,55 @@ fn entry(e: &Entry, feed: &Feed) -> atom_syndication::Entry {
     }
 }
 
-/// Reads back an Atom feed, for merging across runs.
-pub fn parse(bytes: &[u8]) -> Result<Feed, String> {
-    let atom = atom_syndication::Feed::read_from(bytes).map_err(|e| e.to_string())?;
-    let link_of =
-        |links: &[Link], rel: &str| links.iter().find(|l| l.rel == rel).map(|l| l.href.clone());
+/// Reads back an Atom feed, for merging across runs; `location` is where the file lives,
+/// when known (see [`Format::parse_at`]).
+pub fn parse(bytes: &[u8], location: Option<&Url>) -> Result<Feed, ParseError> {
+    let atom = atom_syndication::Feed::read_from(bytes).map_err(ParseError::Atom)?;
+    let link_of = |links: &'_ [Link], rel: &str| -> Option<String> {
+        links.iter().find(|l| l.rel == rel).map(|l| l.href.clone())
+    };
+    let link = link_of(&atom.links, "alternate").and_then(|l| resolve(&l, None));
+    let self_url = link_of(&atom.links, "self").and_then(|l| resolve(&l, None));
+    let bases = [link.as_ref(), self_url.as_ref(), location];
+    let base = bases.iter().copied().flatten().next();
     let entries = atom
         .entries
         .iter()
-        .map(|e| Entry {
-            id: e.id.clone(),
-            link: link_of(&e.links, "alternate").unwrap_or_else(|| e.id.clone()),
-            title: e.title.value.clone(),
-            authors: e.authors.iter().map(|p| p.name.clone()).collect(),
-            published: e.published.unwrap_or(e.updated),
-            updated: e.updated,
-            date_is_first_seen: false,
-            summary: e
-                .summary
-                .as_ref()
-                .map(|s| s.value.clone())
-                .unwrap_or_default(),
-            content_html: e
-                .content
-                .as_ref()
-                .and_then(|c| c.value.clone())
-                .unwrap_or_default(),
-            image: link_of(&e.links, "enclosure"),
-            categories: e.categories.iter().map(|c| c.term.clone()).collect(),
+        .map(|e| {
+            Ok(Entry {
+                id: e.id.clone(),
+                link: entry_link(
+                    Format::Atom,
+                    &e.id,
+                    link_of(&e.links, "alternate").as_deref(),
+                    &bases,
+                )?,
+                title: e.title.value.clone(),
+                authors: e.authors.iter().map(|p| p.name.clone()).collect(),
+                published: e.published.unwrap_or(e.updated),
+                updated: e.updated,
+                date_is_first_seen: false,
+                summary: e
+                    .summary
+                    .as_ref()
+                    .map(|s| s.value.clone())
+                    .unwrap_or_default(),
+                content_html: e
+                    .content
+                    .as_ref()
+                    .and_then(|c| c.value.clone())
+                    .unwrap_or_default(),
+                image: link_of(&e.links, "enclosure").and_then(|i| resolve(&i, base)),
+                categories: e.categories.iter().map(|c| c.term.clone()).collect(),
+            })
         })
-        .collect();
+        .collect::<Result<Vec<_>, ParseError>>()?;
     Ok(Feed {
         title: atom.title.value.clone(),
-        link: link_of(&atom.links, "alternate").unwrap_or_default(),
+        link,
         description: atom.subtitle.map(|s| s.value).unwrap_or_default(),
         language: atom.lang,
-        self_url: link_of(&atom.links, "self"),
+        self_url,
         last_build: Some(atom.updated.with_timezone(&Utc)),
         ttl_minutes: None,
         stylesheet: None,
@@ -171,16 +190,20 @@ mod tests {
     use super::*;
     use chrono::{FixedOffset, TimeZone};
 
+    fn url(s: &str) -> Url {
+        Url::parse(s).unwrap()
+    }
+
     #[test]
     fn image_urls_with_markup_characters_stay_well_formed() {
         let date = FixedOffset::east_opt(0)
             .unwrap()
             .with_ymd_and_hms(2024, 7, 17, 0, 0, 0)
             .unwrap();
-        let mut feed = Feed::new("T", "https://e.org/", "d");
+        let mut feed = Feed::new("T", Some(url("https://e.org/")), "d");
         feed.entries.push(Entry {
             id: "https://e.org/a".into(),
-            link: "https://e.org/a".into(),
+            link: url("https://e.org/a"),
             title: "A".into(),
             authors: vec![],
             published: date,
@@ -188,14 +211,12 @@ mod tests {
             date_is_first_seen: false,
             summary: String::new(),
             content_html: String::new(),
-            image: Some("https://e.org/a&b\"<c>.jpg".into()),
+            image: Some(url("https://e.org/a&b\"<c>.jpg?x=1&y=<2>")),
             categories: vec![],
         });
         let xml = render(&feed);
-        let back = parse(xml.as_bytes()).expect("well-formed");
-        assert_eq!(
-            back.entries[0].image.as_deref(),
-            Some("https://e.org/a&b\"<c>.jpg")
-        );
+        let back = parse(xml.as_bytes(), None).expect("well-formed");
+        assert_eq!(back.entries[0].image, feed.entries[0].image);
+        assert!(xml.contains("x=1&amp;y=%3C2%3E"), "{xml}");
     }
 }

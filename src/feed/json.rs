@@ -2,8 +2,11 @@
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+use url::Url;
 
-use super::{credited_authors, plain_text, text_safe, Entry, Feed};
+use super::{
+    credited_authors, entry_link, plain_text, resolve, text_safe, Entry, Feed, Format, ParseError,
+};
 
 const VERSION: &str = "https://jsonfeed.org/version/1.1";
 
@@ -61,8 +64,8 @@ pub fn render(feed: &Feed) -> String {
     let doc = JsonFeed {
         version: VERSION.into(),
         title: plain_text(&feed.title),
-        home_page_url: Some(text_safe(&feed.link)).filter(|l| !l.is_empty()),
-        feed_url: feed.self_url.as_deref().map(text_safe),
+        home_page_url: feed.link.as_ref().map(|l| text_safe(l.as_str())),
+        feed_url: feed.self_url.as_ref().map(|u| text_safe(u.as_str())),
         description: Some(plain_text(&feed.description)).filter(|d| !d.is_empty()),
         language: feed.language.as_deref().map(text_safe),
         feedgen: feed.last_build.map(|d| Extension {
@@ -78,11 +81,11 @@ pub fn render(feed: &Feed) -> String {
 fn item(e: &Entry, feed: &Feed) -> Item {
     Item {
         id: text_safe(&e.id),
-        url: text_safe(&e.link),
+        url: text_safe(e.link.as_str()),
         title: plain_text(&e.title),
         content_html: Some(text_safe(&e.content_html)).filter(|c| !c.is_empty()),
         summary: Some(plain_text(&e.summary)).filter(|s| !s.is_empty()),
-        image: e.image.as_deref().map(text_safe),
+        image: e.image.as_ref().map(|i| text_safe(i.as_str())),
         date_published: e.published.to_rfc3339(),
         date_modified: e.updated.to_rfc3339(),
         authors: credited_authors(e, feed)
@@ -95,14 +98,25 @@ fn item(e: &Entry, feed: &Feed) -> Item {
     }
 }
 
-/// Reads back a JSON Feed, for merging across runs.
-pub fn parse(bytes: &[u8]) -> Result<Feed, String> {
-    let doc: JsonFeed = serde_json::from_slice(bytes).map_err(|e| e.to_string())?;
+/// Reads back a JSON Feed, for merging across runs; `location` is where the file lives,
+/// when known (see [`Format::parse_at`]).
+pub fn parse(bytes: &[u8], location: Option<&Url>) -> Result<Feed, ParseError> {
+    let doc: JsonFeed = serde_json::from_slice(bytes).map_err(ParseError::Json)?;
     if !doc.version.starts_with("https://jsonfeed.org/version/1") {
-        return Err(format!("not a JSON Feed (version {:?})", doc.version));
+        return Err(ParseError::JsonVersion {
+            version: doc.version,
+        });
     }
-    let date =
-        |s: &str| DateTime::parse_from_rfc3339(s).map_err(|e| format!("bad date {s:?}: {e}"));
+    let date = |s: &str| {
+        DateTime::parse_from_rfc3339(s).map_err(|source| ParseError::JsonDate {
+            text: s.to_string(),
+            source,
+        })
+    };
+    let link = doc.home_page_url.as_deref().and_then(|l| resolve(l, None));
+    let self_url = doc.feed_url.as_deref().and_then(|l| resolve(l, None));
+    let bases = [link.as_ref(), self_url.as_ref(), location];
+    let base = bases.iter().copied().flatten().next();
     let entries = doc
         .items
         .into_iter()
@@ -110,24 +124,24 @@ pub fn parse(bytes: &[u8]) -> Result<Feed, String> {
             Ok(Entry {
                 published: date(&i.date_published)?,
                 updated: date(&i.date_modified)?,
+                link: entry_link(Format::Json, &i.id, Some(&i.url), &bases)?,
                 id: i.id,
-                link: i.url,
                 title: i.title,
                 authors: i.authors.into_iter().map(|a| a.name).collect(),
                 date_is_first_seen: false,
                 summary: i.summary.unwrap_or_default(),
                 content_html: i.content_html.unwrap_or_default(),
-                image: i.image,
+                image: i.image.as_deref().and_then(|u| resolve(u, base)),
                 categories: i.tags,
             })
         })
-        .collect::<Result<Vec<_>, String>>()?;
+        .collect::<Result<Vec<_>, ParseError>>()?;
     Ok(Feed {
         title: doc.title,
-        link: doc.home_page_url.unwrap_or_default(),
+        link,
         description: doc.description.unwrap_or_default(),
         language: doc.language,
-        self_url: doc.feed_url,
+        self_url,
         last_build: doc
             .feedgen
             .and_then(|f| f.last_build)

@@ -62,26 +62,123 @@ impl Format {
         }
     }
 
-    /// Reads a feed of this format back into the model (the store of the next run).
-    pub fn parse(self, bytes: &[u8]) -> Result<Feed, String> {
+    /// Reads a feed of this format back into the model (the store of the next run). Links
+    /// that are not absolute URLs resolve against the feed's own site or self link; see
+    /// [`Format::parse_at`] for a file whose location is known.
+    pub fn parse(self, bytes: &[u8]) -> Result<Feed, ParseError> {
+        self.parse_with(bytes, None)
+    }
+
+    /// [`Format::parse`] of a file that lives at `location` (its public URL, or its `file:`
+    /// URL): the last base a relative link resolves against, so that no entry of a file
+    /// feedgen reads back is ever lost to a link that is not a URL.
+    pub fn parse_at(self, bytes: &[u8], location: &Url) -> Result<Feed, ParseError> {
+        self.parse_with(bytes, Some(location))
+    }
+
+    fn parse_with(self, bytes: &[u8], location: Option<&Url>) -> Result<Feed, ParseError> {
         match self {
-            Format::Rss => rss::parse(bytes),
-            Format::Atom => atom::parse(bytes),
-            Format::Json => json::parse(bytes),
+            Format::Rss => rss::parse(bytes, location),
+            Format::Atom => atom::parse(bytes, location),
+            Format::Json => json::parse(bytes, location),
         }
     }
 }
 
+/// A format name that is none of `rss`, `atom`, `json` (`--format`, which clap reads with
+/// [`FromStr`](std::str::FromStr)).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown format {0:?}: use rss, atom or json")]
+pub struct FormatError(pub String);
+
 impl std::str::FromStr for Format {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Format, String> {
+    type Err = FormatError;
+    fn from_str(s: &str) -> Result<Format, FormatError> {
         match s.trim().to_ascii_lowercase().as_str() {
             "rss" => Ok(Format::Rss),
             "atom" => Ok(Format::Atom),
             "json" => Ok(Format::Json),
-            other => Err(format!("unknown format {other:?}: use rss, atom or json")),
+            other => Err(FormatError(other.to_string())),
         }
     }
+}
+
+/// Why a stored feed could not be read back. The messages read as the underlying parser's
+/// (the store quotes them in "existing feed file does not parse (…)"), and the parser's
+/// error stays reachable as the source.
+#[derive(Debug, thiserror::Error)]
+pub enum ParseError {
+    /// Not an RSS document the `rss` crate can read.
+    #[error("{0}")]
+    Rss(#[source] ::rss::Error),
+    /// Not an Atom document `atom_syndication` can read.
+    #[error("{0}")]
+    Atom(#[source] atom_syndication::Error),
+    /// Not JSON, or not JSON of the JSON Feed shape.
+    #[error("{0}")]
+    Json(#[source] serde_json::Error),
+    /// JSON of the right shape whose `version` is not JSON Feed 1.x.
+    #[error("not a JSON Feed (version {version:?})")]
+    JsonVersion { version: String },
+    /// An RSS item with nothing to identify it: an entry without an id cannot be merged.
+    #[error("an item has neither guid nor link")]
+    RssItemWithoutId,
+    /// An RSS item whose `pubDate` is missing or not RFC 2822: entries are ordered by it.
+    #[error("item {id} has no valid pubDate")]
+    RssItemWithoutDate { id: String },
+    /// A JSON Feed item whose `date_published` or `date_modified` is not RFC 3339.
+    #[error("bad date {text:?}: {source}")]
+    JsonDate {
+        text: String,
+        #[source]
+        source: chrono::ParseError,
+    },
+    /// An entry whose link is not an absolute URL, in a document with no site or self link
+    /// to resolve it against and read without a location (see [`Format::parse_at`]).
+    #[error("{format:?} entry {id}: link {link:?} is not a URL and there is nothing to resolve it against")]
+    EntryLink {
+        format: Format,
+        id: String,
+        link: String,
+    },
+}
+
+/// A URL as a stored feed writes it: absolute as it is, else relative to `base`, as a
+/// reader resolves it.
+fn resolve(text: &str, base: Option<&Url>) -> Option<Url> {
+    if text.trim().is_empty() {
+        return None;
+    }
+    Url::parse(text)
+        .ok()
+        .or_else(|| base.and_then(|b| b.join(text).ok()))
+}
+
+/// The link of an entry read back from a stored feed. A file feedgen wrote always has an
+/// absolute URL; a file written by hand or by an older tool may have a relative link, or
+/// text that is no URL at all. Such an entry is kept, never dropped and never a reason to
+/// refuse the whole file: its link resolves against the feed's site link, else its self
+/// link, else the file's location, as readers resolve it; when even that fails (a broken
+/// absolute URL such as `http://[::1`), the id stands in if it is an absolute URL (it is the
+/// canonical URL for feedgen's own entries), else the base itself, so the reader opens the
+/// site the entry came from. Only a document with no base at all, read without a location,
+/// fails ([`ParseError::EntryLink`]); the store always gives one.
+fn entry_link(
+    format: Format,
+    id: &str,
+    link: Option<&str>,
+    bases: &[Option<&Url>],
+) -> Result<Url, ParseError> {
+    let base = bases.iter().copied().flatten().next();
+    link.and_then(|l| resolve(l, base))
+        // Only an absolute id: a publisher's GUID is no link unless it is a URL.
+        .or_else(|| resolve(id, None))
+        .or_else(|| base.cloned())
+        .ok_or_else(|| ParseError::EntryLink {
+            format,
+            id: id.to_string(),
+            link: link.unwrap_or(id).to_string(),
+        })
 }
 
 /// Drops the characters XML 1.0 forbids: one NUL in a page must not make a feed unreadable.
@@ -184,6 +281,7 @@ pub fn image_type(url: &str) -> Option<&'static str> {
 }
 
 use chrono::{DateTime, FixedOffset, Utc};
+use url::Url;
 
 use crate::extract::Article;
 
@@ -191,12 +289,13 @@ use crate::extract::Article;
 #[derive(Debug, Clone, PartialEq)]
 pub struct Feed {
     pub title: String,
-    /// The site the feed is about (absolute http(s) URL).
-    pub link: String,
+    /// The site the feed is about; `None` before any article gave one (a feed with nothing
+    /// in it and no `site_url`), written as an empty RSS `<link>`.
+    pub link: Option<Url>,
     pub description: String,
     pub language: Option<String>,
     /// Where the feed itself is published, for `atom:link rel="self"`.
-    pub self_url: Option<String>,
+    pub self_url: Option<Url>,
     /// When the content last changed; `None` for a feed never written.
     pub last_build: Option<DateTime<Utc>>,
     /// Minutes a reader may cache the feed: the cron interval (RSS `<ttl>`).
@@ -207,10 +306,10 @@ pub struct Feed {
 }
 
 impl Feed {
-    pub fn new(title: &str, link: &str, description: &str) -> Feed {
+    pub fn new(title: &str, link: Option<Url>, description: &str) -> Feed {
         Feed {
             title: title.to_string(),
-            link: link.to_string(),
+            link,
             description: description.to_string(),
             language: None,
             self_url: None,
@@ -225,7 +324,7 @@ impl Feed {
     pub fn contains(&self, id_or_link: &str) -> bool {
         self.entries
             .iter()
-            .any(|e| e.id == id_or_link || e.link == id_or_link)
+            .any(|e| e.id == id_or_link || e.link.as_str() == id_or_link)
     }
 }
 
@@ -234,7 +333,7 @@ impl Feed {
 pub struct Entry {
     /// Stable id (the GUID): the canonical URL, so re-extracting a page never duplicates it.
     pub id: String,
-    pub link: String,
+    pub link: Url,
     pub title: String,
     pub authors: Vec<String>,
     pub published: DateTime<FixedOffset>,
@@ -246,7 +345,7 @@ pub struct Entry {
     pub date_is_first_seen: bool,
     pub summary: String,
     pub content_html: String,
-    pub image: Option<String>,
+    pub image: Option<Url>,
     pub categories: Vec<String>,
 }
 
@@ -256,7 +355,7 @@ impl Entry {
         let published = article.published.unwrap_or_else(|| seen_at.fixed_offset());
         Entry {
             id: crate::link::entry_id(article.link()),
-            link: article.link().to_string(),
+            link: article.link().clone(),
             title: plain_text(&article.title),
             authors: article.authors.iter().map(|a| plain_text(a)).collect(),
             published,
@@ -267,7 +366,7 @@ impl Entry {
             date_is_first_seen: article.published.is_none(),
             summary: plain_text(&article.summary),
             content_html: article.content_html.clone(),
-            image: article.image.as_ref().map(|u| u.to_string()),
+            image: article.image.clone(),
             categories: article.tags.iter().map(|t| plain_text(t)).collect(),
         }
     }
@@ -288,6 +387,90 @@ impl Entry {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn rss(channel_link: &str, items: &[(&str, &str)]) -> String {
+        let items: String = items
+            .iter()
+            .map(|(guid, link)| {
+                format!("<item><title>t</title><link>{link}</link><guid>{guid}</guid><pubDate>Wed, 17 Jul 2024 10:15:00 +0000</pubDate></item>")
+            })
+            .collect();
+        format!("<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>T</title><link>{channel_link}</link><description>d</description>{items}</channel></rss>")
+    }
+
+    fn links(feed: &Feed) -> Vec<&str> {
+        feed.entries.iter().map(|e| e.link.as_str()).collect()
+    }
+
+    #[test]
+    fn stored_links_that_are_no_absolute_url_keep_their_entry() {
+        // Relative links resolve against the site link, as readers resolve them; a broken
+        // absolute URL falls back to the id, then to the site itself.
+        let xml = rss(
+            "https://e.org/news/",
+            &[
+                ("g1", "/a"),
+                ("g2", "b?x=1"),
+                ("https://e.org/c", "http://[::1"),
+                ("g4", "https://exa mple.org/d"),
+            ],
+        );
+        let feed = Format::Rss.parse(xml.as_bytes()).unwrap();
+        assert_eq!(
+            links(&feed),
+            [
+                "https://e.org/a",
+                "https://e.org/news/b?x=1",
+                "https://e.org/c",
+                "https://e.org/news/"
+            ]
+        );
+        let ids: Vec<&str> = feed.entries.iter().map(|e| e.id.as_str()).collect();
+        assert_eq!(ids, ["g1", "g2", "https://e.org/c", "g4"], "ids as written");
+    }
+
+    #[test]
+    fn with_no_site_link_a_relative_link_resolves_against_the_file() {
+        let xml = rss("", &[("g1", "a.html")]);
+        let err = Format::Rss.parse(xml.as_bytes()).unwrap_err();
+        assert!(matches!(err, ParseError::EntryLink { .. }), "{err}");
+        let at = Url::parse("file:///srv/feeds/f.xml").unwrap();
+        let feed = Format::Rss.parse_at(xml.as_bytes(), &at).unwrap();
+        assert_eq!(links(&feed), ["file:///srv/feeds/a.html"]);
+        assert_eq!(feed.link, None, "an empty site link is none");
+    }
+
+    #[test]
+    fn errors_read_as_before_and_keep_their_cause() {
+        use std::error::Error as _;
+        use std::str::FromStr as _;
+        assert_eq!(
+            Format::from_str(" XML ").unwrap_err().to_string(),
+            "unknown format \"xml\": use rss, atom or json"
+        );
+        let err = Format::Json.parse(b"{").unwrap_err();
+        assert!(matches!(err, ParseError::Json(_)) && err.source().is_some());
+        let err = Format::Json
+            .parse(br#"{"version":"https://jsonfeed.org/version/1.1","title":"t","items":[{"id":"a","url":"https://e.org/a","title":"a","date_published":"yesterday","date_modified":"x"}]}"#)
+            .unwrap_err();
+        assert!(
+            err.to_string().starts_with("bad date \"yesterday\": "),
+            "{err}"
+        );
+        assert!(err.source().is_some());
+        let err = Format::Rss
+            .parse(
+                rss("https://e.org/", &[])
+                    .replace(
+                        "<description>d</description>",
+                        "<description>d</description><item><title>x</title></item>",
+                    )
+                    .as_bytes(),
+            )
+            .unwrap_err();
+        assert_eq!(err.to_string(), "an item has neither guid nor link");
+        assert!(Format::Atom.parse(b"<feed").unwrap_err().source().is_some());
+    }
 
     #[test]
     fn plain_text_is_inert_and_idempotent() {

@@ -8,12 +8,13 @@ use chrono::{DateTime, Utc};
 use rss::extension::dublincore::DublinCoreExtension;
 use rss::extension::{Extension, ExtensionMap};
 use rss::{Category, Channel, Enclosure, Guid, Item};
+use url::Url;
 
 use crate::html::escape;
 
 use super::{
-    credited_authors, enclosure_type, media_content_attrs, plain_text, stylesheet,
-    text_safe as xml_safe, Entry, Feed, BYLINE_SEPARATOR, MEDIA_NS,
+    credited_authors, enclosure_type, entry_link, media_content_attrs, plain_text, resolve,
+    stylesheet, text_safe as xml_safe, Entry, Feed, Format, ParseError, BYLINE_SEPARATOR, MEDIA_NS,
 };
 
 const ATOM_NS: &str = "http://www.w3.org/2005/Atom";
@@ -27,7 +28,7 @@ pub fn render(feed: &Feed) -> String {
         let link = Extension {
             name: "atom:link".into(),
             attrs: [
-                ("href".to_string(), xml_safe(self_url)),
+                ("href".to_string(), xml_safe(self_url.as_str())),
                 ("rel".to_string(), "self".to_string()),
                 ("type".to_string(), "application/rss+xml".to_string()),
             ]
@@ -45,7 +46,7 @@ pub fn render(feed: &Feed) -> String {
     }
     let channel = Channel {
         title: plain_text(&feed.title),
-        link: xml_safe(&feed.link),
+        link: xml_safe(feed.link.as_ref().map_or("", Url::as_str)),
         description: plain_text(&feed.description),
         language: feed.language.as_deref().map(xml_safe),
         generator: Some(super::GENERATOR.to_string()),
@@ -90,7 +91,7 @@ fn item(entry: &Entry, feed: &Feed) -> Item {
     let mut extensions = ExtensionMap::default();
     let mut enclosure = None;
     if let Some(image) = &entry.image {
-        let image = xml_safe(image);
+        let image = xml_safe(image.as_str());
         enclosure = Some(Enclosure {
             url: image.clone(),
             length: "0".into(),
@@ -118,13 +119,13 @@ fn item(entry: &Entry, feed: &Feed) -> Item {
     let creators: Vec<String> = [byline].into_iter().filter(|b| !b.is_empty()).collect();
     Item {
         title: Some(plain_text(&entry.title)),
-        link: Some(xml_safe(&entry.link)),
+        link: Some(xml_safe(entry.link.as_str())),
         // RSS descriptions are HTML by convention; the summary is plain text.
         description: Some(escape(&plain_text(&entry.summary))),
         content: Some(xml_safe(&entry.content_html)).filter(|c| !c.is_empty()),
         guid: Some(Guid {
             value: xml_safe(&entry.id),
-            permalink: entry.id == entry.link && entry.id.starts_with("http"),
+            permalink: entry.id == entry.link.as_str() && entry.id.starts_with("http"),
         }),
         pub_date: Some(entry.published.to_rfc2822()),
         dublin_core_ext: (!creators.is_empty()).then(|| DublinCoreExtension {
@@ -145,14 +146,11 @@ fn item(entry: &Entry, feed: &Feed) -> Item {
     }
 }
 
-/// Reads back a feed this module wrote (or any RSS 2.0 feed), for merging across runs.
-pub fn parse(xml: &[u8]) -> Result<Feed, String> {
-    let channel = Channel::read_from(xml).map_err(|e| e.to_string())?;
-    let entries = channel
-        .items
-        .iter()
-        .map(entry_from_item)
-        .collect::<Result<Vec<_>, _>>()?;
+/// Reads back a feed this module wrote (or any RSS 2.0 feed), for merging across runs;
+/// `location` is where the file lives, when known (see [`Format::parse_at`]).
+pub fn parse(xml: &[u8], location: Option<&Url>) -> Result<Feed, ParseError> {
+    let channel = Channel::read_from(xml).map_err(ParseError::Rss)?;
+    let link = resolve(&channel.link, None);
     let self_url = channel
         .extensions
         .get("atom")
@@ -162,10 +160,17 @@ pub fn parse(xml: &[u8]) -> Result<Feed, String> {
                 .iter()
                 .find(|l| l.attrs.get("rel").map(String::as_str) == Some("self"))
         })
-        .and_then(|l| l.attrs.get("href").cloned());
+        .and_then(|l| l.attrs.get("href"))
+        .and_then(|href| resolve(href, None));
+    let bases = [link.as_ref(), self_url.as_ref(), location];
+    let entries = channel
+        .items
+        .iter()
+        .map(|item| entry_from_item(item, &bases))
+        .collect::<Result<Vec<_>, _>>()?;
     Ok(Feed {
         title: channel.title,
-        link: channel.link,
+        link,
         description: channel.description,
         language: channel.language,
         self_url,
@@ -180,27 +185,28 @@ pub fn parse(xml: &[u8]) -> Result<Feed, String> {
     })
 }
 
-fn entry_from_item(item: &Item) -> Result<Entry, String> {
+fn entry_from_item(item: &Item, bases: &[Option<&Url>]) -> Result<Entry, ParseError> {
     let id = item
         .guid
         .as_ref()
         .map(|g| g.value.clone())
         .or_else(|| item.link.clone())
-        .ok_or("an item has neither guid nor link")?;
+        .ok_or(ParseError::RssItemWithoutId)?;
     let published = item
         .pub_date
         .as_deref()
         .and_then(|d| DateTime::parse_from_rfc2822(d).ok())
-        .ok_or_else(|| format!("item {id} has no valid pubDate"))?;
+        .ok_or_else(|| ParseError::RssItemWithoutDate { id: id.clone() })?;
     let image = item
         .extensions
         .get("media")
         .and_then(|m| m.get("content"))
         .and_then(|c| c.first())
-        .and_then(|c| c.attrs.get("url").cloned())
-        .or_else(|| item.enclosure.as_ref().map(|e| e.url.clone()));
+        .and_then(|c| c.attrs.get("url"))
+        .or_else(|| item.enclosure.as_ref().map(|e| &e.url))
+        .and_then(|url| resolve(url, bases.iter().copied().flatten().next()));
     Ok(Entry {
-        link: item.link.clone().unwrap_or_else(|| id.clone()),
+        link: entry_link(Format::Rss, &id, item.link.as_deref(), bases)?,
         id,
         title: item.title.clone().unwrap_or_default(),
         authors: item
@@ -235,10 +241,14 @@ mod tests {
     use super::*;
     use chrono::TimeZone;
 
+    fn url(s: &str) -> Url {
+        Url::parse(s).unwrap()
+    }
+
     fn entry(id: &str) -> Entry {
         Entry {
             id: id.into(),
-            link: id.into(),
+            link: url(id),
             title: "A <b>bold</b> & \u{0}strange ]]> title 🦀 مرحبا".into(),
             authors: vec!["Jane Doe".into(), "John Roe".into()],
             published: chrono::FixedOffset::east_opt(7 * 3600)
@@ -252,15 +262,15 @@ mod tests {
             date_is_first_seen: false,
             summary: "Summary with ]]> inside".into(),
             content_html: "<p>Body &amp; more ]]> text\u{1}</p>".into(),
-            image: Some("https://e.org/i.jpg".into()),
+            image: Some(url("https://e.org/i.jpg")),
             categories: vec!["Tech".into()],
         }
     }
 
     #[test]
     fn renders_and_parses_back_the_same_entries() {
-        let mut feed = Feed::new("T", "https://e.org/", "D");
-        feed.self_url = Some("https://feeds.example/t.xml".into());
+        let mut feed = Feed::new("T", Some(url("https://e.org/")), "D");
+        feed.self_url = Some(url("https://feeds.example/t.xml"));
         feed.language = Some("id".into());
         feed.entries = vec![entry("https://e.org/a"), entry("https://e.org/b")];
         let xml = render(&feed);
@@ -270,7 +280,7 @@ mod tests {
         );
         assert!(xml.contains("<pubDate>Wed, 17 Jul 2024 10:15:00 +0700</pubDate>"));
         assert!(!xml.contains('\u{0}') && !xml.contains('\u{1}'));
-        let back = parse(xml.as_bytes()).unwrap();
+        let back = parse(xml.as_bytes(), None).unwrap();
         assert_eq!(back.entries.len(), 2);
         assert_eq!(
             back.entries[0].title,
@@ -283,7 +293,7 @@ mod tests {
         assert_eq!(back.entries[0].authors, ["Jane Doe, John Roe"]);
         assert_eq!(back.entries[0].published, feed.entries[0].published);
         assert_eq!(
-            back.entries[0].image.as_deref(),
+            back.entries[0].image.as_ref().map(Url::as_str),
             Some("https://e.org/i.jpg")
         );
         assert_eq!(back.self_url, feed.self_url);
@@ -300,7 +310,7 @@ mod tests {
 
     #[test]
     fn garbage_is_not_a_feed() {
-        assert!(parse(b"<html>not a feed").is_err());
-        assert!(parse(b"").is_err());
+        assert!(parse(b"<html>not a feed", None).is_err());
+        assert!(parse(b"", None).is_err());
     }
 }

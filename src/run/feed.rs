@@ -22,11 +22,9 @@ pub fn assemble(
     let first = found.first().map(|f| &f.article);
     let site_link = channel
         .site_url
-        .as_ref()
-        .map(Url::to_string)
+        .clone()
         .or_else(|| first.map(|a| origin_of(a.link())))
-        .or_else(|| stored.map(|s| s.link.clone()))
-        .unwrap_or_default();
+        .or_else(|| stored.and_then(|s| s.link.clone()));
     let title = channel
         .title
         .clone()
@@ -71,12 +69,12 @@ pub fn unreachable_link(link: &Url) -> String {
     )
 }
 
-fn origin_of(url: &Url) -> String {
+fn origin_of(url: &Url) -> Url {
     let mut origin = url.clone();
     origin.set_path("/");
     origin.set_query(None);
     origin.set_fragment(None);
-    origin.to_string()
+    origin
 }
 
 fn most_common(values: impl Iterator<Item = String>) -> Option<String> {

@@ -168,10 +168,13 @@ pub fn opml(config: &Config) -> String {
             );
             let built = store::load(&files).ok().flatten();
             let primary = &files[0];
-            let xml_url = primary.self_url.clone().unwrap_or_else(|| {
-                Url::from_file_path(&primary.path)
-                    .map_or_else(|()| primary.path.display().to_string(), |u| u.to_string())
-            });
+            let xml_url = primary.self_url.as_ref().map_or_else(
+                || {
+                    Url::from_file_path(&primary.path)
+                        .map_or_else(|()| primary.path.display().to_string(), String::from)
+                },
+                |u| u.as_str().to_string(),
+            );
             crate::feed::opml::Outline {
                 title: feed
                     .channel
@@ -187,8 +190,8 @@ pub fn opml(config: &Config) -> String {
                     .or_else(|| {
                         built
                             .as_ref()
-                            .map(|b| b.link.clone())
-                            .filter(|l| !l.is_empty())
+                            .and_then(|b| b.link.as_ref())
+                            .map(|l| l.as_str().to_string())
                     }),
                 xml_url,
                 kind: "rss",

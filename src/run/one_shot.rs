@@ -66,7 +66,7 @@ pub async fn one_shot(
     let target = plan.output.as_ref().map(|path| Target {
         format: plan.format,
         path: path.clone(),
-        self_url: plan.self_url.as_ref().map(Url::to_string),
+        self_url: plan.self_url.clone(),
     });
     let folder = target.as_ref().map(|t| folder_of(&t.path).to_path_buf());
     // --output writes into a folder a `feedgen run` (or another one-shot) may be writing
@@ -131,7 +131,7 @@ pub async fn one_shot(
         }
         _ => {
             feed.last_build = Some(now);
-            feed.self_url = plan.self_url.as_ref().map(Url::to_string);
+            feed.self_url.clone_from(&plan.self_url);
             Published::Printed(plan.format.render(&feed))
         }
     };

@@ -36,8 +36,12 @@ pub enum SourceError {
     NoLinks { url: Url },
     #[error("{0}")]
     Select(#[from] discover::SelectError),
-    #[error("{url}: the feed does not parse ({reason}); the old output is kept")]
-    BadFeed { url: Url, reason: String },
+    #[error("{url}: the feed does not parse ({source}); the old output is kept")]
+    BadFeed {
+        url: Url,
+        #[source]
+        source: partial::NotAFeed,
+    },
 }
 
 /// How a run treats pages it has seen before.
@@ -256,10 +260,10 @@ async fn collect_source(
         let feed_url = url.clone();
         session
             .cpu(&page.url.clone(), move || {
-                partial::items(page.html.as_bytes(), &page.url).map_err(|reason| {
+                partial::items(page.html.as_bytes(), &page.url).map_err(|source| {
                     SourceError::BadFeed {
                         url: feed_url,
-                        reason,
+                        source,
                     }
                 })
             })

@@ -5,14 +5,20 @@ use url::Url;
 
 use super::Candidate;
 
+/// A source feed that `feed-rs` cannot read; the message is feed-rs's own. Boxed: feed-rs's
+/// error is large, and every source's result carries it.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct NotAFeed(#[source] pub Box<feed_rs::parser::ParseFeedError>);
+
 /// The items of a feed document, newest first as the feed lists them.
-pub fn items(bytes: &[u8], feed_url: &Url) -> Result<Vec<Candidate>, String> {
+pub fn items(bytes: &[u8], feed_url: &Url) -> Result<Vec<Candidate>, NotAFeed> {
     let feed = feed_rs::parser::parse(bytes)
         .or_else(|e| match json_ids_as_strings(bytes) {
             Some(fixed) => feed_rs::parser::parse(fixed.as_slice()),
             None => Err(e),
         })
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| NotAFeed(Box::new(e)))?;
     Ok(feed
         .entries
         .into_iter()

@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 
 pub mod state;
 
-use crate::feed::{Entry, Feed, Format};
+use crate::feed::{Entry, Feed, Format, ParseError};
 
 /// One file a feed is written to.
 #[derive(Debug, Clone, PartialEq)]
@@ -17,7 +17,7 @@ pub struct Target {
     pub format: Format,
     pub path: PathBuf,
     /// The public URL of this very file, for its self link.
-    pub self_url: Option<String>,
+    pub self_url: Option<url::Url>,
 }
 
 /// The files one feed is written to, one per format.
@@ -38,9 +38,7 @@ pub fn files_for(
             Target {
                 format,
                 path: dir.join(&file),
-                self_url: base_url
-                    .and_then(|b| b.join(&file).ok())
-                    .map(|u| u.to_string()),
+                self_url: base_url.and_then(|b| b.join(&file).ok()),
             }
         })
         .collect()
@@ -55,8 +53,12 @@ impl Target {
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    #[error("{path}: existing feed file does not parse ({reason}); it was left untouched: fix or delete it to let feedgen write it again")]
-    Corrupt { path: PathBuf, reason: String },
+    #[error("{path}: existing feed file does not parse ({source}); it was left untouched: fix or delete it to let feedgen write it again")]
+    Corrupt {
+        path: PathBuf,
+        #[source]
+        source: ParseError,
+    },
     #[error("{path}: cannot read: {source}")]
     Read {
         path: PathBuf,
@@ -155,14 +157,24 @@ fn read_one(target: &Target) -> Result<Option<Feed>, StoreError> {
             })
         }
     };
-    target
-        .format
-        .parse(&bytes)
-        .map(Some)
-        .map_err(|reason| StoreError::Corrupt {
-            path: target.path.clone(),
-            reason,
-        })
+    let parsed = match location(target) {
+        Some(at) => target.format.parse_at(&bytes, &at),
+        None => target.format.parse(&bytes),
+    };
+    parsed.map(Some).map_err(|source| StoreError::Corrupt {
+        path: target.path.clone(),
+        source,
+    })
+}
+
+/// Where a feed file lives, as the base of last resort for its links: its public URL,
+/// else its `file:` URL.
+fn location(target: &Target) -> Option<url::Url> {
+    target.self_url.clone().or_else(|| {
+        std::path::absolute(&target.path)
+            .ok()
+            .and_then(|p| url::Url::from_file_path(p).ok())
+    })
 }
 
 /// An entry whose page names no author is written crediting the feed's title (see
@@ -349,11 +361,17 @@ fn set_readable(_file: &std::fs::File) {}
 mod tests {
     use super::*;
     use chrono::{FixedOffset, TimeZone};
+    use url::Url;
+
+    fn url(s: &str) -> Url {
+        Url::parse(s).unwrap()
+    }
 
     fn entry(id: &str, day: u32, first_seen: bool) -> Entry {
         Entry {
             id: id.into(),
-            link: id.into(),
+            // Ids like "a" stand for pages of one site.
+            link: url("https://e.org/").join(id).unwrap(),
             title: id.into(),
             authors: vec![],
             published: FixedOffset::east_opt(0)
@@ -421,7 +439,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let files = files_for(&dir.path().join("sub"), "f", &Format::ALL, None);
         let path = files[0].path.clone();
-        let mut feed = Feed::new("T", "https://e.org/", "D");
+        let mut feed = Feed::new("T", Some(url("https://e.org/")), "D");
         feed.entries = vec![entry("https://e.org/a", 1, false)];
         let t1 = Utc.with_ymd_and_hms(2024, 1, 1, 0, 0, 0).unwrap();
         assert_eq!(
@@ -459,11 +477,36 @@ mod tests {
     }
 
     #[test]
+    fn a_stored_entry_whose_link_is_no_url_is_kept_and_the_cause_kept_too() {
+        use std::error::Error as _;
+        let dir = tempfile::tempdir().unwrap();
+        let files = files_for(dir.path(), "f", &[Format::Rss], None);
+        // Written by hand or by another tool: no site link, a relative item link.
+        std::fs::write(
+            &files[0].path,
+            "<rss version=\"2.0\"><channel><title>T</title><link></link><description>d</description>\
+             <item><link>a.html</link><guid>g</guid><pubDate>Wed, 17 Jul 2024 10:15:00 +0000</pubDate></item>\
+             </channel></rss>",
+        )
+        .unwrap();
+        let loaded = load(&files).unwrap().unwrap();
+        let want = url::Url::from_file_path(dir.path().join("a.html")).unwrap();
+        assert_eq!(loaded.entries[0].link, want, "resolved against the file");
+        std::fs::write(&files[0].path, "<rss><channel><item>").unwrap();
+        let err = load(&files).unwrap_err();
+        assert!(matches!(err, StoreError::Corrupt { .. }), "{err}");
+        assert!(
+            err.source().is_some_and(|s| s.source().is_some()),
+            "{err:?}"
+        );
+    }
+
+    #[test]
     fn load_keeps_every_entry_of_files_out_of_step() {
         let dir = tempfile::tempdir().unwrap();
         let files = files_for(dir.path(), "f", &Format::ALL, None);
         let t = Utc.with_ymd_and_hms(2024, 1, 1, 0, 0, 0).unwrap();
-        let mut feed = Feed::new("T", "https://e.org/", "D");
+        let mut feed = Feed::new("T", Some(url("https://e.org/")), "D");
         feed.entries = vec![entry("a", 1, false)];
         save(&files, feed.clone(), None, t).unwrap();
         // RSS alone moves on: a second entry, and a corrected title of the first.
@@ -489,7 +532,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         for format in Format::ALL {
             let files = files_for(dir.path(), "f", &[format], None);
-            let mut feed = Feed::new("Site", "https://e.org/", "D");
+            let mut feed = Feed::new("Site", Some(url("https://e.org/")), "D");
             let mut by_site = entry("https://e.org/b", 2, false);
             by_site.authors = vec!["Site".into(), "Ann".into()];
             feed.entries = vec![entry("https://e.org/a", 1, false), by_site.clone()];
@@ -556,11 +599,11 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let rss = files_for(dir.path(), "f", &[Format::Rss], None);
         let json = files_for(dir.path(), "f", &[Format::Json], None);
-        let mut old = Feed::new("Old title", "https://e.org/", "D");
+        let mut old = Feed::new("Old title", Some(url("https://e.org/")), "D");
         old.entries = vec![entry("a", 1, false), entry("gone", 2, false)];
         let t1 = Utc.with_ymd_and_hms(2024, 1, 1, 0, 0, 0).unwrap();
         save(&json, old, None, t1).unwrap();
-        let mut new = Feed::new("New title", "https://e.org/", "D");
+        let mut new = Feed::new("New title", Some(url("https://e.org/")), "D");
         let mut a = entry("a", 1, false);
         a.title = "a, as RSS has it now".into();
         new.entries = vec![a];
