@@ -743,6 +743,29 @@ impl<'a> Located<'a> {
 mod tests {
     use super::*;
 
+    #[test]
+    fn source_url_errors_read_as_before_and_keep_their_cause() {
+        use std::error::Error as _;
+        let folder = Path::new("/srv");
+        let err = resolve_source("ftp://e.org/x", folder).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "\"ftp://e.org/x\" has scheme \"ftp\"; only http, https and file are supported"
+        );
+        let err = resolve_source(" nope ", folder).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "\"nope\" is not a URL (relative URL without a base); write http://…, https://… or file:PATH"
+        );
+        assert!(err.source().is_some());
+        assert_eq!(
+            resolve_source("file:pages/a.html", folder)
+                .unwrap()
+                .as_str(),
+            "file:///srv/pages/a.html"
+        );
+    }
+
     fn parse(text: &str) -> Result<Config, ConfigError> {
         Config::parse(text, Path::new("/srv/feeds/config.toml"))
     }
