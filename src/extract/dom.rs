@@ -272,6 +272,12 @@ impl Dom {
         }
     }
 
+    /// Something unique to node `i` while the document lives, for code that keys facts by
+    /// node identity (CSS matching's caches).
+    pub fn identity(&self, i: usize) -> &impl Sized {
+        &self.nodes[i]
+    }
+
     pub fn is_element(&self, i: usize) -> bool {
         self.nodes[i].kind == Kind::Element
     }

@@ -10,12 +10,11 @@
 use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, FixedOffset};
-use scraper::{ElementRef, Html, Selector};
 use url::Url;
 
+use super::css::Css;
 use super::{Candidate, Selectors};
 use crate::extract::dom::{Dom, NodeKind};
-use crate::extract::nesting::limit_attributes;
 use crate::extract::{budget, dates};
 use crate::link::absolute;
 use crate::link::{clean_link, same_form_as, same_site};
@@ -554,12 +553,12 @@ pub enum SelectError {
 pub struct CompiledSelectors {
     /// As written, for messages.
     pub written: Selectors,
-    item: Selector,
-    link: Option<Selector>,
-    title: Option<Selector>,
-    date: Option<Selector>,
-    summary: Option<Selector>,
-    image: Option<Selector>,
+    item: Css,
+    link: Option<Css>,
+    title: Option<Css>,
+    date: Option<Css>,
+    summary: Option<Css>,
+    image: Option<Css>,
 }
 
 /// Parses every selector of a `[feeds.select]` table.
@@ -577,8 +576,8 @@ pub fn compile(selectors: &Selectors) -> Result<CompiledSelectors, SelectError> 
     })
 }
 
-fn parse_selector(key: &'static str, s: &str) -> Result<Selector, SelectError> {
-    Selector::parse(s).map_err(|e| SelectError::Invalid {
+fn parse_selector(key: &'static str, s: &str) -> Result<Css, SelectError> {
+    Css::parse(s).map_err(|e| SelectError::Invalid {
         key,
         selector: s.to_string(),
         reason: e.to_string(),
@@ -591,7 +590,7 @@ pub fn select(
     page_url: &Url,
     selectors: &CompiledSelectors,
 ) -> Result<Vec<Candidate>, SelectError> {
-    let document = Html::parse_document(&limit_attributes(html));
+    let dom = Dom::parse(html);
     let CompiledSelectors {
         written,
         item,
@@ -601,20 +600,14 @@ pub fn select(
         summary,
         image,
     } = selectors;
-    let base = document
-        .select(&Selector::parse("base[href]").expect("valid selector"))
-        .next()
-        .and_then(|b| b.value().attr("href"))
-        .and_then(|h| page_url.join(h).ok())
-        .unwrap_or_else(|| page_url.clone());
-    let items: Vec<ElementRef> = document.select(item).collect();
+    let base = base_of(&dom, page_url);
+    let items = item.select(&dom, None);
     if items.is_empty() {
         return Err(SelectError::NoItems {
             url: page_url.clone(),
             selector: written.item.clone(),
         });
     }
-    let any_a = Selector::parse("a[href]").expect("valid selector");
     let mut out: Vec<Candidate> = Vec::new();
     let mut seen: HashSet<Url> = HashSet::new();
     for el in items {
@@ -623,49 +616,43 @@ pub fn select(
         }
         budget::tick();
         let link_el = match link {
-            Some(s) => el.select(s).next(),
-            None if el.value().name() == "a" => Some(el),
-            None => el.select(&any_a).next(),
+            Some(s) => s.first(&dom, el),
+            None if dom.tag(el) == "a" => Some(el),
+            None => {
+                (el + 1..dom.end(el)).find(|&j| dom.tag(j) == "a" && dom.attr(j, "href").is_some())
+            }
         };
         let url = link_el
-            .and_then(|l| l.value().attr("href"))
+            .and_then(|l| dom.attr(l, "href"))
             .and_then(|h| absolute(&base, h))
             .filter(|u| {
                 u.scheme() == "file"
                     || (matches!(u.scheme(), "http" | "https") && same_site(u, page_url))
             })
             .map(|u| same_form_as(&clean_link(&u), page_url));
-        let text_of = |s: &Option<Selector>| {
-            s.as_ref()
-                .and_then(|s| el.select(s).next())
-                .map(|e| squash(&e.text().collect::<String>()))
+        let first = |s: &Option<Css>| s.as_ref().and_then(|s| s.first(&dom, el));
+        let text_of = |s: &Option<Css>| {
+            first(s)
+                .map(|e| squash(&dom.text(e)))
                 .filter(|t| !t.is_empty())
         };
-        let published = date
-            .as_ref()
-            .and_then(|s| el.select(s).next())
-            .and_then(|e| {
-                let zone = dates::utc();
-                e.value()
-                    .attr("datetime")
-                    .or_else(|| e.value().attr("content"))
-                    .and_then(|d| dates::parse_machine(d, zone))
-                    .or_else(|| dates::parse_visible(&e.text().collect::<String>(), zone, false))
-            });
-        let image_url = image
-            .as_ref()
-            .and_then(|s| el.select(s).next())
-            .and_then(|e| {
-                let v = e.value();
-                v.attr("data-src")
-                    .or_else(|| v.attr("src"))
-                    .or_else(|| v.attr("content"))
-                    .or_else(|| v.attr("href"))
-            });
+        let published = first(date).and_then(|e| {
+            let zone = dates::utc();
+            dom.attr(e, "datetime")
+                .or_else(|| dom.attr(e, "content"))
+                .and_then(|d| dates::parse_machine(d, zone))
+                .or_else(|| dates::parse_visible(&dom.text(e), zone, false))
+        });
+        let image_url = first(image).and_then(|e| {
+            dom.attr(e, "data-src")
+                .or_else(|| dom.attr(e, "src"))
+                .or_else(|| dom.attr(e, "content"))
+                .or_else(|| dom.attr(e, "href"))
+        });
         let candidate = Candidate {
             title: text_of(title).or_else(|| {
                 link_el
-                    .map(|l| squash(&l.text().collect::<String>()))
+                    .map(|l| squash(&dom.text(l)))
                     .filter(|t| !t.is_empty())
             }),
             published,

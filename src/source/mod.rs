@@ -2,6 +2,7 @@
 //! are followed, or an existing (partial) feed whose items are filled in with full text.
 
 pub mod collect;
+pub mod css;
 pub mod discover;
 pub mod partial;
 
