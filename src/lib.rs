@@ -63,12 +63,12 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
-pub mod clock;
+pub(crate) mod clock;
 pub mod config;
 pub mod extract;
 pub mod feed;
 pub mod fetch;
-pub mod html;
+pub(crate) mod html;
 pub mod link;
 pub mod run;
 pub mod source;

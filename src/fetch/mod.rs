@@ -9,9 +9,9 @@
 //! every URL comes with its [`Provenance`]; only the user may name local files, and a URL
 //! the user did not write may not reach an internal address (see [`address`]).
 
-pub mod address;
+pub(crate) mod address;
 pub mod charset;
-pub mod politeness;
+pub(crate) mod politeness;
 pub mod robots;
 pub mod settings;
 

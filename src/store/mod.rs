@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
 
-pub mod state;
+pub(crate) mod state;
 
 use crate::feed::{Entry, Feed, Format};
 
