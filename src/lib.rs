@@ -79,5 +79,5 @@ pub use extract::{extract, Article, ExtractError};
 pub use feed::{Entry, Feed, Format, GENERATOR};
 pub use fetch::settings::USER_AGENT;
 pub use fetch::{FetchError, FetchSettings};
-pub use run::{run, FeedReport, RunError, RunOptions, Severity, Summary};
+pub use run::{run, FeedReport, RunError, RunOptions, RunReport, Severity, Summary};
 pub use source::{Plan, Source};

@@ -247,7 +247,7 @@ fn cmd_run(
             },
         ));
     let summary = match outcome {
-        Ok(summary) => summary,
+        Ok(report) => report.summary,
         Err(e @ run::RunError::Locked { .. }) => {
             eprintln!("feedgen: {e}");
             return Ok(ExitCode::from(EXIT_LOCKED));
