@@ -12,7 +12,8 @@
 //! (`content.rs`, `render.rs`), patterns whose words are part of their grammar (ordinal
 //! suffixes, `de` in "17 de julio", Vietnamese `tháng`, `sa`/`ch` for a.m./p.m., the CJK
 //! `年月日時分`, in `dates.rs`), time-zone names and the zones languages and countries
-//! mean (`dates.rs`), and title separators (`title.rs`), which are punctuation.
+//! mean (`dates.rs`), and punctuation: title separators (`title.rs`), sentence ends
+//! (`content.rs`) and the commas of other scripts (`dom.rs`).
 
 // Language detection ---------------------------------------------------------------------
 
@@ -218,15 +219,15 @@ pub(crate) const UPDATE_WORDS: [&str; 16] = [
     "อัปเดต",
 ];
 
-/// What a text that is a publication's date says, in English, French, Spanish, Portuguese
-/// and Italian ("published", "publié", "publicado", "pubblicato"): an element whose class says
-/// update but whose text says this holds the publication date too.
+/// What a text that is a publication's date says, in English, French, Spanish and Portuguese
+/// ("published", "publié", "publicado"): an element whose class says update but whose text
+/// says this holds the publication date too. Not Italian "pubblicato" (two b's), a drift.
 pub(crate) const PUBLISHED_STEM: &str = "publi";
 
 /// Class or id stems that mark an element as holding a date; such elements are read before
-/// plain ones. Matched anywhere in the class (`post-date`, `datePublished`). `content.rs` and
-/// `render.rs` have whole-word English lists for other purposes (a date line dropped from
-/// the body), which differ: they lack `datum`, `fecha`, `data`, `waktu`, `tanggal`.
+/// plain ones. Matched anywhere in the class (`post-date`, `datePublished`). `render.rs` has
+/// a whole-word English list for another purpose (`DATE_WORDS`, a date line dropped from the
+/// body), which differs: it lacks `datum`, `fecha`, `data`, `waktu` and `tanggal`.
 pub(crate) const DATE_CLASS_WORDS: [&str; 9] = [
     "date", "time", "publish", "posted", "datum", "fecha", "data", "waktu", "tanggal",
 ];
@@ -295,9 +296,11 @@ pub(crate) const RELATIVE_UNIT_SECONDS: [(i64, &[&str], &[&str]); 5] = [
 /// Words and labels stripped from the start of a byline to leave the names ("By", "Oleh",
 /// "Bởi", "Von"; "Author:", "Pewarta:", "文："), longest first where one starts another.
 /// The widest of the three byline lists: [`BYLINE_WORDS`] (what makes a line near the
-/// headline a byline) lacks the Scandinavian `av`/`af`/`från`, Polish `przez`, `tác giả`,
-/// `auteur`/`autore`, `wartawan`/`pewarta`, `作者`/`撰文` and the "diposting/ditulis oleh"
-/// phrases; [`CREDIT_LABELS`] (a closing credit line) is narrower still.
+/// headline) lacks the Scandinavian `av`/`af`/`från`, Polish `przez`, `tác giả`,
+/// `auteur`/`autore`, `wartawan`/`pewarta`, `作者`/`撰文`, "reporting by" and the
+/// "diposting/ditulis/dipublikasikan oleh" phrases; [`CREDIT_LABELS`] (a closing credit
+/// line) is narrower still. Both are subsets of this list, so whatever makes a byline is
+/// also stripped from it (a test holds them to that).
 pub(crate) const BYLINE_PREFIXES: [&str; 34] = [
     "written by",
     "posted by",
@@ -968,6 +971,13 @@ mod tests {
                 ("ko", Lacks(ads_lack)),
             ],
         );
+    }
+
+    #[test]
+    fn what_makes_a_byline_is_also_stripped_from_it() {
+        for word in BYLINE_WORDS.iter().chain(CREDIT_LABELS.iter()) {
+            assert!(BYLINE_PREFIXES.contains(word), "{word:?}");
+        }
     }
 
     #[test]
