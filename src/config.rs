@@ -4,7 +4,6 @@
 //! Every error names the file and the line, because a cron job's only feedback is a mail
 //! with that one message in it.
 
-use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -12,21 +11,17 @@ use serde::Deserialize;
 use toml::Spanned;
 use url::Url;
 
+use crate::feed::stylesheet;
 use crate::feed::Format;
-use crate::source::{discover, Kind, Selectors};
+pub use crate::fetch::settings::{
+    FetchSettings, DEFAULT_CONCURRENCY, DEFAULT_MAX_BYTES, DEFAULT_PER_HOST_CONCURRENCY,
+    DEFAULT_RETRIES, DEFAULT_TIMEOUT_SECS,
+};
+pub use crate::source::Kind;
+use crate::source::{discover, Filters, Plan, Selectors, Source};
 
 /// Entries a feed keeps when the config does not say.
 pub const DEFAULT_MAX_ITEMS: usize = 50;
-/// Seconds one request may take, connection to last byte.
-pub const DEFAULT_TIMEOUT_SECS: u64 = 30;
-/// Largest response body accepted; bigger pages are refused, not truncated.
-pub const DEFAULT_MAX_BYTES: u64 = 10 * 1024 * 1024;
-/// Pages fetched at the same time across all feeds of a run.
-pub const DEFAULT_CONCURRENCY: usize = 32;
-/// Requests in flight to one host: enough to overlap latency, few enough to stay welcome.
-pub const DEFAULT_PER_HOST_CONCURRENCY: usize = 2;
-/// Extra tries on transient failures.
-pub const DEFAULT_RETRIES: u32 = 2;
 /// New articles a listing or feed source adds per run, so a first run on a big site does
 /// not fetch hundreds of pages.
 pub const DEFAULT_MAX_NEW: usize = 20;
@@ -63,6 +58,9 @@ pub enum ConfigError {
         line: usize,
         message: String,
     },
+    /// A command-line value out of its bounds.
+    #[error("{0}")]
+    Flag(String),
 }
 
 /// The whole config file, with defaults applied and paths resolved.
@@ -82,116 +80,156 @@ pub struct Config {
     pub feeds: Vec<FeedConfig>,
 }
 
-/// Network limits shared by every request of a run.
-#[derive(Debug, Clone)]
-pub struct FetchSettings {
-    pub timeout: Duration,
-    pub max_bytes: u64,
-    pub max_redirects: usize,
-    pub user_agent: String,
-    /// Requests in flight to one host at a time.
-    pub per_host_concurrency: usize,
-    /// Minimum time between the starts of two requests to one host.
-    pub per_host_delay: Duration,
-    /// Extra tries after a connection error or a 5xx/429.
-    pub retries: u32,
-    /// Requests in flight over all hosts.
-    pub concurrency: usize,
-    /// Let URLs found on pages (links, feed items, redirects) reach loopback, private and
-    /// link-local addresses too; off by default, so a remote page cannot make us probe the
-    /// local network.
-    pub allow_private_addresses: bool,
-    /// (scheme, host, port) of every URL the user wrote: these may be private addresses,
-    /// since the user chose them; everything else must be a global address.
-    pub user_origins: HashSet<url::Origin>,
-}
-
-impl Default for FetchSettings {
-    fn default() -> Self {
-        FetchSettings {
-            timeout: Duration::from_secs(DEFAULT_TIMEOUT_SECS),
-            max_bytes: DEFAULT_MAX_BYTES,
-            max_redirects: 10,
-            user_agent: crate::USER_AGENT.to_string(),
-            per_host_concurrency: DEFAULT_PER_HOST_CONCURRENCY,
-            per_host_delay: Duration::ZERO,
-            retries: DEFAULT_RETRIES,
-            concurrency: DEFAULT_CONCURRENCY,
-            allow_private_addresses: false,
-            user_origins: HashSet::new(),
-        }
-    }
-}
-
-impl FetchSettings {
-    /// Settings whose user-written URLs are `urls`.
-    pub fn with_user_urls<'a>(mut self, urls: impl IntoIterator<Item = &'a Url>) -> Self {
-        self.user_origins.extend(
-            urls.into_iter()
-                .map(Url::origin)
-                .filter(url::Origin::is_tuple),
-        );
-        self
-    }
-}
-
-/// One `[[feeds]]` table.
+/// One `[[feeds]]` table, built: what the pipeline needs to update that feed.
 #[derive(Debug, Clone)]
 pub struct FeedConfig {
     pub name: String,
-    pub pages: Vec<Url>,
-    pub title: Option<String>,
-    pub description: Option<String>,
-    pub language: Option<String>,
-    /// The public site a `file:` source mirrors: pages read from disk get their links from it.
-    pub site_url: Option<Url>,
-    pub max_items: usize,
     /// Formats written, first one first: `NAME.xml`, `NAME.atom`, `NAME.json`.
     pub formats: Vec<Format>,
-    /// Fetch even what `robots.txt` disallows (the owner's explicit choice; warned about).
-    pub ignore_robots: bool,
-    /// Re-check pages already in the feed after this long; `None`: never, articles are
-    /// fetched once.
-    pub refresh_minutes: Option<u32>,
-    /// What the URLs are; `None`: detected from what they serve.
-    pub kind: Option<Kind>,
-    /// Selectors for listing pages, instead of automatic link discovery.
-    pub select: Option<Selectors>,
-    /// Fetch each article a listing links to (`true`), or build entries from the listing.
-    pub follow: bool,
-    /// New articles added per run from a listing or feed source.
-    pub max_new: usize,
-    /// Entries must match one of these (title, URL or body), when any are given.
-    pub include: Vec<regex::Regex>,
-    /// Entries matching any of these (title, URL or body) are left out.
-    pub exclude: Vec<regex::Regex>,
+    pub channel: Channel,
+    /// Where the feed's articles come from.
+    pub plan: Plan,
     /// Line of the table in the config, for messages about this feed.
     pub line: usize,
 }
 
-impl FeedConfig {
-    /// A feed of one source URL with every default, for the one-shot command.
-    pub fn one_shot(url: Url) -> FeedConfig {
-        FeedConfig {
-            name: "one-shot".into(),
-            pages: vec![url],
-            title: None,
-            description: None,
-            language: None,
-            site_url: None,
-            max_items: DEFAULT_MAX_ITEMS,
-            formats: vec![Format::Rss],
-            ignore_robots: false,
-            refresh_minutes: None,
-            kind: None,
-            select: None,
-            follow: true,
-            max_new: DEFAULT_MAX_NEW,
-            include: Vec::new(),
-            exclude: Vec::new(),
-            line: 0,
+/// Channel facts of a feed, from the config or the one-shot command line; what is not
+/// given comes from the articles, else from what was stored.
+#[derive(Debug, Clone, Default)]
+pub struct Channel {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub language: Option<String>,
+    pub site_url: Option<Url>,
+    /// Entries kept.
+    pub max_items: usize,
+    /// Minutes a reader may cache the feed: the cron interval (RSS `<ttl>`).
+    pub ttl_minutes: Option<u32>,
+    /// Relative URL of the XSL stylesheet the XML formats point browsers at.
+    pub stylesheet: Option<String>,
+}
+
+/// The one-shot command line (`feedgen --url URL …`) as written: turned by [`OneShot::build`]
+/// into the same [`FeedConfig`] a config table gives, so one page goes through the pipeline
+/// exactly as a feed of a cron run does.
+#[derive(Debug, Clone)]
+pub struct OneShot {
+    pub url: Url,
+    pub kind: Option<Kind>,
+    pub title: Option<String>,
+    pub site_url: Option<Url>,
+    pub self_url: Option<Url>,
+    pub format: Option<Format>,
+    /// Merge into this file instead of printing.
+    pub output: Option<PathBuf>,
+    pub max_new: usize,
+    pub max_items: usize,
+    pub timeout_secs: u64,
+    pub max_bytes: u64,
+    pub allow_private_addresses: bool,
+}
+
+/// A one-shot command line, checked and built.
+#[derive(Debug, Clone)]
+pub struct OneShotPlan {
+    pub feed: FeedConfig,
+    pub fetch: FetchSettings,
+    /// The format printed or written.
+    pub format: Format,
+    pub output: Option<PathBuf>,
+    pub self_url: Option<Url>,
+}
+
+impl OneShot {
+    /// Checks every value against the same bounds the config file has.
+    pub fn build(self) -> Result<OneShotPlan, ConfigError> {
+        let out_of_bounds = |flag: &str, low: u64, high: u64, value: u64, unit: &str| {
+            (!(low..=high).contains(&value)).then(|| {
+                ConfigError::Flag(format!("--{flag} must be between {low} and {high}{unit}"))
+            })
+        };
+        let checks = [
+            out_of_bounds(
+                "max-items",
+                1,
+                limits::MAX_ITEMS as u64,
+                self.max_items as u64,
+                "",
+            ),
+            out_of_bounds(
+                "max-new",
+                1,
+                limits::MAX_NEW as u64,
+                self.max_new as u64,
+                "",
+            ),
+        ];
+        if let Some(e) = checks.into_iter().flatten().next() {
+            return Err(e);
         }
+        let fetch = fetch_flags(
+            self.timeout_secs,
+            self.max_bytes,
+            self.allow_private_addresses,
+        )?
+        .with_user_urls([&self.url]);
+        let format = self
+            .format
+            .unwrap_or_else(|| Format::of_path(self.output.as_deref()));
+        Ok(OneShotPlan {
+            feed: FeedConfig {
+                name: "one-shot".into(),
+                formats: vec![format],
+                channel: Channel {
+                    title: self.title,
+                    site_url: self.site_url.clone(),
+                    max_items: self.max_items,
+                    ..Channel::default()
+                },
+                plan: Plan {
+                    urls: vec![self.url],
+                    source: Source::new(self.kind, None, true),
+                    site_url: self.site_url,
+                    ignore_robots: false,
+                    refresh_minutes: None,
+                    max_new: self.max_new,
+                    filters: Filters::default(),
+                },
+                line: 0,
+            },
+            fetch,
+            format,
+            output: self.output,
+            self_url: self.self_url,
+        })
     }
+}
+
+/// The fetch settings of a command line's `--timeout`, `--max-bytes` and
+/// `--allow-private-addresses`, within the bounds the config file has.
+pub fn fetch_flags(
+    timeout_secs: u64,
+    max_bytes: u64,
+    allow_private_addresses: bool,
+) -> Result<FetchSettings, ConfigError> {
+    if !(1..=limits::MAX_TIMEOUT_SECS).contains(&timeout_secs) {
+        return Err(ConfigError::Flag(format!(
+            "--timeout must be between 1 and {} seconds",
+            limits::MAX_TIMEOUT_SECS
+        )));
+    }
+    if !(1..=limits::MAX_BYTES).contains(&max_bytes) {
+        return Err(ConfigError::Flag(format!(
+            "--max-bytes must be between 1 and {}",
+            limits::MAX_BYTES
+        )));
+    }
+    Ok(FetchSettings {
+        timeout: Duration::from_secs(timeout_secs),
+        max_bytes,
+        allow_private_addresses,
+        ..FetchSettings::default()
+    })
 }
 
 #[derive(Deserialize)]
@@ -374,12 +412,19 @@ impl Config {
             other => other.as_ref().map(|m| *m.get_ref()),
         };
 
+        let stylesheet = raw.stylesheet.unwrap_or(true);
+        let defaults = FeedDefaults {
+            max_items: default_max_items,
+            formats: default_formats,
+            ttl_minutes: interval_minutes,
+            stylesheet: stylesheet.then(|| stylesheet::FILE_NAME.to_string()),
+        };
         let mut feeds: Vec<FeedConfig> = Vec::with_capacity(raw.feeds.len());
         // Case-folded, because `a.xml` and `A.xml` are one file on case-insensitive disks.
         let mut lines_by_name: std::collections::HashMap<String, usize> =
             std::collections::HashMap::with_capacity(raw.feeds.len());
         for table in &raw.feeds {
-            let feed = feed_config(&errors, table, &folder, default_max_items, &default_formats)?;
+            let feed = feed_config(&errors, table, &folder, &defaults)?;
             if let Some(other) = lines_by_name.insert(feed.name.to_lowercase(), feed.line) {
                 return Err(errors.at_line(
                     feed.line,
@@ -398,7 +443,7 @@ impl Config {
                 "no [[feeds]] tables: add one with a name and a url (see README)".into(),
             ));
         }
-        let fetch = fetch.with_user_urls(feeds.iter().flat_map(|f| &f.pages));
+        let fetch = fetch.with_user_urls(feeds.iter().flat_map(|f| &f.plan.urls));
         Ok(Config {
             path: path.to_path_buf(),
             output_dir,
@@ -406,18 +451,25 @@ impl Config {
             fetch,
             concurrency,
             interval_minutes,
-            stylesheet: raw.stylesheet.unwrap_or(true),
+            stylesheet,
             feeds,
         })
     }
+}
+
+/// What a `[[feeds]]` table inherits from the top of the file.
+struct FeedDefaults {
+    max_items: usize,
+    formats: Vec<Format>,
+    ttl_minutes: Option<u32>,
+    stylesheet: Option<String>,
 }
 
 fn feed_config(
     errors: &Located,
     table: &Spanned<RawFeed>,
     folder: &Path,
-    default_max_items: usize,
-    default_formats: &[Format],
+    defaults: &FeedDefaults,
 ) -> Result<FeedConfig, ConfigError> {
     let raw = table.get_ref();
     let line = errors.line_of(table.span().start);
@@ -456,39 +508,45 @@ fn feed_config(
         1,
         limits::MAX_ITEMS,
     )?
-    .unwrap_or(default_max_items);
+    .unwrap_or(defaults.max_items);
     let language = raw
         .language
         .as_ref()
         .filter(|l| !l.get_ref().trim().is_empty())
         .map(|l| language_tag(errors, l))
         .transpose()?;
+    let formats =
+        formats(errors, raw.formats.as_ref())?.unwrap_or_else(|| defaults.formats.clone());
+    let select = raw
+        .select
+        .as_ref()
+        .map(|s| discover::compile(s.get_ref()).map_err(|e| errors.at(s.span(), e.to_string())))
+        .transpose()?;
     Ok(FeedConfig {
         name: name.to_string(),
-        pages,
-        title: raw.title.clone().filter(|t| !t.trim().is_empty()),
-        description: raw.description.clone().filter(|d| !d.trim().is_empty()),
-        language,
-        site_url,
-        max_items,
-        formats: formats(errors, raw.formats.as_ref())?.unwrap_or_else(|| default_formats.to_vec()),
-        ignore_robots: raw.ignore_robots.unwrap_or(false),
-        refresh_minutes: raw.refresh_minutes,
-        kind: raw.kind,
-        select: raw
-            .select
-            .as_ref()
-            .map(|s| {
-                discover::compile(s.get_ref())
-                    .map(|()| s.get_ref().clone())
-                    .map_err(|e| errors.at(s.span(), e.to_string()))
-            })
-            .transpose()?,
-        follow: raw.follow.unwrap_or(true),
-        max_new: bounded(errors, raw.max_new.as_ref(), "max_new", 1, limits::MAX_NEW)?
-            .unwrap_or(DEFAULT_MAX_NEW),
-        include: patterns(errors, &raw.include, "include")?,
-        exclude: patterns(errors, &raw.exclude, "exclude")?,
+        formats,
+        channel: Channel {
+            title: raw.title.clone().filter(|t| !t.trim().is_empty()),
+            description: raw.description.clone().filter(|d| !d.trim().is_empty()),
+            language,
+            site_url: site_url.clone(),
+            max_items,
+            ttl_minutes: defaults.ttl_minutes,
+            stylesheet: defaults.stylesheet.clone(),
+        },
+        plan: Plan {
+            urls: pages,
+            source: Source::new(raw.kind, select, raw.follow.unwrap_or(true)),
+            site_url,
+            ignore_robots: raw.ignore_robots.unwrap_or(false),
+            refresh_minutes: raw.refresh_minutes,
+            max_new: bounded(errors, raw.max_new.as_ref(), "max_new", 1, limits::MAX_NEW)?
+                .unwrap_or(DEFAULT_MAX_NEW),
+            filters: Filters {
+                include: patterns(errors, &raw.include, "include")?,
+                exclude: patterns(errors, &raw.exclude, "exclude")?,
+            },
+        },
         line,
     })
 }
@@ -680,8 +738,8 @@ mod tests {
     fn minimal_config_gets_defaults() {
         let c = parse("[[feeds]]\nname = \"a\"\nurl = \"https://example.org/a\"\n").unwrap();
         assert_eq!(c.output_dir, Path::new("/srv/feeds/feeds"));
-        assert_eq!(c.feeds[0].max_items, DEFAULT_MAX_ITEMS);
-        assert_eq!(c.feeds[0].pages[0].as_str(), "https://example.org/a");
+        assert_eq!(c.feeds[0].channel.max_items, DEFAULT_MAX_ITEMS);
+        assert_eq!(c.feeds[0].plan.urls[0].as_str(), "https://example.org/a");
         assert_eq!(c.feeds[0].line, 1);
     }
 
@@ -692,10 +750,10 @@ mod tests {
         )
         .unwrap();
         assert_eq!(
-            c.feeds[0].pages[0].as_str(),
+            c.feeds[0].plan.urls[0].as_str(),
             "file:///srv/feeds/pages/a.html"
         );
-        assert_eq!(c.feeds[0].pages[1].as_str(), "file:///tmp/b.html");
+        assert_eq!(c.feeds[0].plan.urls[1].as_str(), "file:///tmp/b.html");
     }
 
     #[test]
@@ -747,10 +805,16 @@ mod tests {
     fn listing_options_are_read_and_checked() {
         let c = parse("[[feeds]]\nname = \"a\"\nurl = \"https://e.org/\"\nkind = \"listing\"\nmax_new = 5\nfollow = false\nexclude = [\"(?i)sponsored\"]\n[feeds.select]\nitem = \"article.card\"\ntitle = \"h2\"\n").unwrap();
         let f = &c.feeds[0];
-        assert_eq!(f.kind, Some(Kind::Listing));
-        assert_eq!((f.max_new, f.follow), (5, false));
-        assert_eq!(f.select.as_ref().unwrap().item, "article.card");
-        assert!(f.exclude[0].is_match("A SPONSORED post"));
+        let Source::Listing {
+            select: Some(select),
+            follow: false,
+        } = &f.plan.source
+        else {
+            panic!("a listing that is not followed: {:?}", f.plan.source);
+        };
+        assert_eq!(f.plan.max_new, 5);
+        assert_eq!(select.written.item, "article.card");
+        assert!(f.plan.filters.exclude[0].is_match("A SPONSORED post"));
         let m = message(
             "[[feeds]]\nname = \"a\"\nurl = \"https://e.org/\"\ninclude = [\"(unclosed\"]\n",
         );
@@ -796,7 +860,7 @@ mod tests {
     fn language_must_be_a_language_tag() {
         let ok = parse("[[feeds]]\nname = \"a\"\nurl = \"https://e.org/\"\nlanguage = \"pt-BR\"\n")
             .unwrap();
-        assert_eq!(ok.feeds[0].language.as_deref(), Some("pt-BR"));
+        assert_eq!(ok.feeds[0].channel.language.as_deref(), Some("pt-BR"));
         for bad in ["en\\\" onload=\\\"x", "<b>", "e", "en_US", "en--x"] {
             let m = message(&format!(
                 "[[feeds]]\nname = \"a\"\nurl = \"https://e.org/\"\nlanguage = \"{bad}\"\n"

@@ -27,20 +27,18 @@
 //! assert!(xml.contains("<title>Hello</title>"));
 //! ```
 
+pub mod clock;
 pub mod config;
 pub mod extract;
 pub mod feed;
 pub mod fetch;
+pub mod html;
+pub mod link;
 pub mod run;
 pub mod source;
-pub mod state;
+pub mod store;
 
-/// Identifies feedgen to the sites it reads, so their operators can find out who is asking.
-pub const USER_AGENT: &str = concat!(
-    "feedgen/",
-    env!("CARGO_PKG_VERSION"),
-    " (+https://github.com/feedgen/feedgen)"
-);
+pub use fetch::settings::USER_AGENT;
 
-/// The `generator` element of every feed we write.
-pub const GENERATOR: &str = concat!("feedgen ", env!("CARGO_PKG_VERSION"));
+pub use extract::Article;
+pub use feed::GENERATOR;

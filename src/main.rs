@@ -7,23 +7,18 @@
 use std::io::{BufRead, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context, Result};
-use chrono::Utc;
 use clap::{Args, Parser, Subcommand};
 use serde_json::json;
 use url::Url;
 
-use feedgen::config::{self, Config, FeedConfig, FetchSettings};
-use feedgen::extract::{self, Article};
-use feedgen::feed::store::{self, Saved, Target};
+use feedgen::config::{self, Config, FetchSettings, Kind};
 use feedgen::feed::Format;
-use feedgen::fetch::{charset, Fetcher, Provenance};
-use feedgen::run::{self, Channel};
-use feedgen::source::collect::{collect, Outcome, RunOptions, Session};
-use feedgen::source::Kind;
-use feedgen::state::State;
+use feedgen::run::inspect;
+use feedgen::run::one_shot::{self, OneShotError, Published};
+use feedgen::run::{self, Saved};
+use feedgen::Article;
 
 #[derive(Parser)]
 #[command(
@@ -90,25 +85,11 @@ struct FetchArgs {
 
 impl FetchArgs {
     /// The settings for a command whose user-written URL is `url`.
-    fn settings(&self, url: &Url) -> Result<FetchSettings, UsageError> {
-        use config::limits::{MAX_BYTES, MAX_TIMEOUT_SECS};
-        if !(1..=MAX_TIMEOUT_SECS).contains(&self.timeout) {
-            return Err(UsageError(format!(
-                "--timeout must be between 1 and {MAX_TIMEOUT_SECS} seconds"
-            )));
-        }
-        if !(1..=MAX_BYTES).contains(&self.max_bytes) {
-            return Err(UsageError(format!(
-                "--max-bytes must be between 1 and {MAX_BYTES}"
-            )));
-        }
-        Ok(FetchSettings {
-            timeout: Duration::from_secs(self.timeout),
-            max_bytes: self.max_bytes,
-            allow_private_addresses: self.allow_private_addresses,
-            ..FetchSettings::default()
-        }
-        .with_user_urls([url]))
+    fn settings(&self, url: &Url) -> Result<FetchSettings, config::ConfigError> {
+        Ok(
+            config::fetch_flags(self.timeout, self.max_bytes, self.allow_private_addresses)?
+                .with_user_urls([url]),
+        )
     }
 }
 
@@ -248,7 +229,7 @@ fn cmd_run(
     let mut config = Config::load(config_path)?;
     config.fetch.allow_private_addresses |= allow_private_addresses;
     if !quiet {
-        for feed in config.feeds.iter().filter(|f| f.ignore_robots) {
+        for feed in config.feeds.iter().filter(|f| f.plan.ignore_robots) {
             eprintln!("feedgen: warning: {}: ignore_robots = true: fetching pages robots.txt may disallow", feed.name);
         }
     }
@@ -286,18 +267,6 @@ fn cmd_run(
     })
 }
 
-/// The format an output file's extension implies (`.atom`, `.json`), else RSS.
-fn format_of(path: Option<&Path>) -> Format {
-    let ext = path
-        .and_then(|p| p.extension())
-        .and_then(|e| e.to_str())
-        .unwrap_or("");
-    Format::ALL
-        .into_iter()
-        .find(|f| f.extension().eq_ignore_ascii_case(ext))
-        .unwrap_or(Format::Rss)
-}
-
 /// Accepts URLs and, for convenience, plain local paths.
 fn parse_page_url(text: &str) -> Result<Url> {
     if let Ok(url) = Url::parse(text) {
@@ -318,125 +287,51 @@ fn parse_page_url(text: &str) -> Result<Url> {
     .into())
 }
 
-/// The folder a file is in, `.` for a bare file name.
-fn folder_of(path: &Path) -> &Path {
-    path.parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."))
-}
-
 fn cmd_one_shot(url_text: &str, args: &OneShot) -> Result<ExitCode> {
-    let url = parse_page_url(url_text)?;
-    if !(1..=config::limits::MAX_ITEMS).contains(&args.max_items) {
-        bail!(UsageError(format!(
-            "--max-items must be between 1 and {}",
-            config::limits::MAX_ITEMS
-        )));
-    }
-    if !(1..=config::limits::MAX_NEW).contains(&args.max_new) {
-        bail!(UsageError(format!(
-            "--max-new must be between 1 and {}",
-            config::limits::MAX_NEW
-        )));
-    }
-    let format = args
-        .format
-        .unwrap_or_else(|| format_of(args.output.as_deref()));
-    let target = args.output.as_ref().map(|path| Target {
-        format,
-        path: path.clone(),
-        self_url: args.self_url.as_ref().map(Url::to_string),
-    });
-    // --output writes into a folder a `feedgen run` (or another one-shot) may be writing
-    // too: take that folder's lock, as a run does, for as long as this command lives.
-    let _lock = match &target {
-        Some(t) => match run::lock_output(folder_of(&t.path)) {
-            Ok(lock) => Some(lock),
-            Err(e @ run::RunError::Locked { .. }) => {
-                eprintln!("feedgen: {e}");
-                return Ok(ExitCode::from(EXIT_LOCKED));
-            }
-            Err(e) => return Err(e.into()),
-        },
-        None => None,
-    };
-    let mut errors_seen = false;
-    if let Some(t) = &target {
-        if let Err(e) = store::remove_stale_temp_files(folder_of(&t.path)) {
-            eprintln!("feedgen: error: {e}");
-            errors_seen = true;
-        }
-    }
-    let stored = match &target {
-        Some(t) => store::load(std::slice::from_ref(t))?,
-        None => None,
-    };
-    let mut source = FeedConfig::one_shot(url.clone());
-    source.kind = args.kind;
-    source.site_url.clone_from(&args.site_url);
-    source.max_new = args.max_new;
-    let session = Session::new(
-        args.fetch.settings(&url)?,
-        State::default(),
-        RunOptions::default(),
-    )?;
-    let in_feed = |key: &str| stored.as_ref().is_some_and(|s| s.contains(key));
-    let outcomes = runtime()?.block_on(collect(&session, &source, &in_feed));
-    let mut found = Vec::new();
-    let mut errors = Vec::new();
-    for outcome in outcomes {
-        match outcome {
-            Outcome::Found(f) => found.push(*f),
-            Outcome::Unchanged => {}
-            Outcome::Failed(e) => errors.push(e),
-        }
-    }
-    if found.is_empty() && stored.is_none() {
-        match errors.into_iter().next() {
-            Some(e) => return Err(e.into()),
-            None => bail!("{url}: nothing to publish"),
-        }
-    }
-    errors_seen |= !errors.is_empty();
-    for e in &errors {
-        eprintln!("feedgen: error: {e}");
-    }
-    if let Some(file_link) = found
-        .iter()
-        .map(|f| f.article.link())
-        .find(|l| l.scheme() == "file")
-    {
-        eprintln!("feedgen: note: {}", run::unreachable_link(file_link));
-    }
-    let channel = Channel {
+    let plan = config::OneShot {
+        url: parse_page_url(url_text)?,
+        kind: args.kind,
         title: args.title.clone(),
         site_url: args.site_url.clone(),
+        self_url: args.self_url.clone(),
+        format: args.format,
+        output: args.output.clone(),
+        max_new: args.max_new,
         max_items: args.max_items,
-        ..Channel::default()
+        timeout_secs: args.fetch.timeout,
+        max_bytes: args.fetch.max_bytes,
+        allow_private_addresses: args.fetch.allow_private_addresses,
+    }
+    .build()?;
+    let outcome = runtime()?.block_on(one_shot::one_shot(plan, |severity, line| match severity {
+        run::Severity::Error => eprintln!("feedgen: error: {line}"),
+        run::Severity::Warning => eprintln!("feedgen: warning: {line}"),
+    }));
+    let report = match outcome {
+        Ok(report) => report,
+        Err(OneShotError::Lock(e @ run::RunError::Locked { .. })) => {
+            eprintln!("feedgen: {e}");
+            return Ok(ExitCode::from(EXIT_LOCKED));
+        }
+        Err(e) => return Err(e.into()),
     };
-    let now = feedgen::feed::now();
-    let feed = run::assemble(&channel, &found, stored.as_ref(), now);
-    match &target {
-        Some(target) => {
-            let saved = store::save(std::slice::from_ref(target), feed, stored.as_ref(), now)?;
+    for note in &report.notes {
+        eprintln!("feedgen: note: {note}");
+    }
+    match report.published {
+        Published::Saved { path, saved } => {
             let what = if saved == Saved::Written {
                 "written"
             } else {
                 "unchanged"
             };
-            eprintln!("feedgen: {}: {what}", target.path.display());
+            eprintln!("feedgen: {}: {what}", path.display());
         }
-        None => {
-            let mut feed = feed;
-            feed.last_build = Some(now);
-            feed.self_url = args.self_url.as_ref().map(Url::to_string);
-            let text = format.render(&feed);
-            std::io::stdout()
-                .write_all(text.as_bytes())
-                .context("cannot write to standard output")?;
-        }
+        Published::Printed(text) => std::io::stdout()
+            .write_all(text.as_bytes())
+            .context("cannot write to standard output")?,
     }
-    Ok(if errors_seen {
+    Ok(if report.errors > 0 {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
@@ -465,18 +360,14 @@ fn cmd_extract(
         }
         (None, Some(url)) => {
             let url = parse_page_url(url)?;
-            let fetcher = Fetcher::new(fetch.settings(&url)?)?;
-            let page = runtime()?.block_on(fetcher.fetch(&url, &Provenance::User))?;
-            (page.html, page.url)
+            runtime()?.block_on(inspect::fetch(fetch.settings(&url)?, &url))?
         }
         (None, None) => bail!(UsageError(
             "extract needs --url URL, --input FILE or --manifest FILE".into()
         )),
     };
-    extract::warm_up();
-    let started = Instant::now();
-    let article = extract::extract(&html, &url, Utc::now())?;
-    let seconds = started.elapsed().as_secs_f64();
+    inspect::warm_up();
+    let (article, seconds) = inspect::extract_timed(&html, &url)?;
     let mut out = std::io::stdout().lock();
     if json {
         writeln!(out, "{}", article_json(&article, seconds))?;
@@ -492,7 +383,7 @@ fn cmd_extract_manifest(manifest: &Path) -> Result<ExitCode> {
         .with_context(|| format!("cannot open {}", manifest.display()))?;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let mut failures = 0;
-    extract::warm_up();
+    inspect::warm_up();
     for (n, line) in std::io::BufReader::new(file).lines().enumerate() {
         let line = line.with_context(|| format!("cannot read {}", manifest.display()))?;
         if line.trim().is_empty() {
@@ -514,9 +405,8 @@ fn cmd_extract_manifest(manifest: &Path) -> Result<ExitCode> {
         };
         let result = read_input(path).and_then(|html| {
             let url = Url::parse(url).with_context(|| format!("bad url {url:?}"))?;
-            let started = Instant::now();
-            let article = extract::extract(&html, &url, Utc::now())?;
-            Ok(article_json(&article, started.elapsed().as_secs_f64()))
+            let (article, seconds) = inspect::extract_timed(&html, &url)?;
+            Ok(article_json(&article, seconds))
         });
         let value = result.unwrap_or_else(|e| {
             failures += 1;
@@ -541,7 +431,7 @@ fn read_input(input: &str) -> Result<String> {
     } else {
         bytes = std::fs::read(input).with_context(|| format!("cannot read {input}"))?;
     }
-    Ok(charset::decode(&bytes, None))
+    Ok(inspect::decode(&bytes))
 }
 
 fn article_json(a: &Article, seconds: f64) -> serde_json::Value {

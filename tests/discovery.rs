@@ -18,8 +18,8 @@ use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use feedgen::link::{clean_link, same_site};
 use feedgen::source::discover::discover;
-use feedgen::source::{clean_link, same_site};
 use scraper::{Html, Selector};
 use serde_json::Value;
 use url::Url;

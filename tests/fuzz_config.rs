@@ -137,8 +137,8 @@ fn check(text: String) {
             );
             for feed in &config.feeds {
                 assert!(feed.name.len() <= limits::MAX_NAME_BYTES);
-                assert!(!feed.pages.is_empty());
-                if let Some(language) = &feed.language {
+                assert!(!feed.plan.urls.is_empty());
+                if let Some(language) = &feed.channel.language {
                     assert!(
                         language
                             .chars()

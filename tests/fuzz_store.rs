@@ -13,8 +13,8 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use chrono::{DateTime, Duration, FixedOffset, TimeZone, Utc};
-use feedgen::feed::store::{self, Saved, Target};
 use feedgen::feed::{Entry, Feed, Format};
+use feedgen::store::{self, Saved, Target};
 use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
 

@@ -15,7 +15,9 @@ use url::Url;
 use super::content::{class_words, is_block, is_junk_container, Analysis};
 use super::dom::{push_collapsed, Dom, NodeKind};
 use super::words::{AD_LABELS, AD_PLACEHOLDER_WORDS};
-use crate::source::same_site;
+pub use crate::html::escape;
+pub use crate::link::absolute;
+use crate::link::same_site;
 
 /// The cleaned body.
 #[derive(Debug, Default, Clone)]
@@ -579,30 +581,6 @@ fn image_source(dom: &Dom, i: usize) -> Option<&str> {
             .and_then(|s| s.split_whitespace().next())
     })
     .or(src.filter(|s| !s.starts_with("data:")))
-}
-
-/// Resolves a link against the page; only web and mail links survive.
-pub fn absolute(base: &Url, href: &str) -> Option<Url> {
-    let href = href.trim();
-    if href.is_empty() || href.starts_with('#') {
-        return None;
-    }
-    let url = base.join(href).ok()?;
-    matches!(url.scheme(), "http" | "https" | "mailto").then_some(url)
-}
-
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            _ => out.push(c),
-        }
-    }
-    out
 }
 
 /// Last line of defence: whatever the structural pass let through, only safe markup leaves.

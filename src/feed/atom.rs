@@ -80,7 +80,7 @@ fn entry(e: &Entry, feed: &Feed) -> atom_syndication::Entry {
             // atom_syndication writes extension attributes verbatim: escape them here.
             attrs: media_content_attrs(image)
                 .into_iter()
-                .map(|(k, v)| (k, crate::extract::render::escape(&v)))
+                .map(|(k, v)| (k, crate::html::escape(&v)))
                 .collect(),
             ..Extension::default()
         };

@@ -8,15 +8,10 @@ pub mod atom;
 pub mod json;
 pub mod opml;
 pub mod rss;
-pub mod store;
 pub mod stylesheet;
 
-/// The current time to the second: feeds show it (`lastBuildDate`, first-seen dates), and
-/// nanoseconds in a feed are noise that some readers choke on.
-pub fn now() -> DateTime<Utc> {
-    use chrono::SubsecRound;
-    Utc::now().trunc_subsecs(0)
-}
+/// The `generator` element of every feed we write.
+pub const GENERATOR: &str = concat!("feedgen ", env!("CARGO_PKG_VERSION"));
 
 /// An output format, chosen per feed in the config or with `--format`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Deserialize)]
@@ -37,6 +32,18 @@ impl Format {
             Format::Atom => "atom",
             Format::Json => "json",
         }
+    }
+
+    /// The format a file's extension implies (`.atom`, `.json`), else RSS.
+    pub fn of_path(path: Option<&std::path::Path>) -> Format {
+        let ext = path
+            .and_then(|p| p.extension())
+            .and_then(|e| e.to_str())
+            .unwrap_or("");
+        Format::ALL
+            .into_iter()
+            .find(|f| f.extension().eq_ignore_ascii_case(ext))
+            .unwrap_or(Format::Rss)
     }
 
     pub fn media_type(self) -> &'static str {

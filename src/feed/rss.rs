@@ -9,7 +9,7 @@ use rss::extension::dublincore::DublinCoreExtension;
 use rss::extension::{Extension, ExtensionMap};
 use rss::{Category, Channel, Enclosure, Guid, Item};
 
-use crate::extract::render::escape;
+use crate::html::escape;
 
 use super::{
     credited_authors, enclosure_type, media_content_attrs, plain_text, stylesheet,
@@ -48,7 +48,7 @@ pub fn render(feed: &Feed) -> String {
         link: xml_safe(&feed.link),
         description: plain_text(&feed.description),
         language: feed.language.as_deref().map(xml_safe),
-        generator: Some(crate::GENERATOR.to_string()),
+        generator: Some(super::GENERATOR.to_string()),
         docs: Some("https://www.rssboard.org/rss-specification".to_string()),
         last_build_date: feed.last_build.map(|d| d.to_rfc2822()),
         ttl: feed.ttl_minutes.map(|t| t.to_string()),

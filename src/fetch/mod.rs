@@ -13,6 +13,7 @@ pub mod address;
 pub mod charset;
 pub mod politeness;
 pub mod robots;
+pub mod settings;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -26,9 +27,9 @@ use reqwest::header::{
 use reqwest::StatusCode;
 use url::Url;
 
-use crate::config::FetchSettings;
 use address::PrivateAddress;
 use politeness::Hosts;
+pub use settings::FetchSettings;
 
 /// Who chose a URL. The user may point feedgen anywhere; a page may not make it open a
 /// local file, because whatever is read ends up published.
@@ -116,10 +117,18 @@ pub enum FetchError {
     Binary { url: Url },
     #[error("{url}: {detail}")]
     Redirect { url: Url, detail: String },
-    #[error("{url}: cannot connect: {detail}")]
-    Connect { url: Url, detail: String },
-    #[error("{url}: {detail}")]
-    Network { url: Url, detail: String },
+    #[error("{url}: cannot connect: {}", error_chain(.source))]
+    Connect {
+        url: Url,
+        #[source]
+        source: reqwest::Error,
+    },
+    #[error("{url}: {}", error_chain(.source))]
+    Network {
+        url: Url,
+        #[source]
+        source: reqwest::Error,
+    },
     #[error(
         "{url}: the site's robots.txt {reason} (set ignore_robots = true on the feed to override)"
     )]
@@ -138,8 +147,8 @@ pub enum FetchError {
     Refused { url: Url, reason: Box<Refusal> },
     #[error("{url}: unsupported URL scheme (use http, https or file)")]
     Scheme { url: Url },
-    #[error("cannot set up the HTTP client: {0}")]
-    Client(String),
+    #[error("cannot set up the HTTP client: {}", error_chain(.0))]
+    Client(#[source] reqwest::Error),
 }
 
 impl FetchError {
@@ -580,21 +589,11 @@ impl Fetcher {
                 url,
                 after: self.settings.timeout,
             }
-        } else if e.is_redirect() {
-            FetchError::Redirect {
-                url,
-                detail: error_chain(&e),
-            }
         } else if e.is_connect() {
-            FetchError::Connect {
-                url,
-                detail: error_chain(&e),
-            }
+            FetchError::Connect { url, source: e }
         } else {
-            FetchError::Network {
-                url,
-                detail: error_chain(&e),
-            }
+            // Redirects never reach reqwest's own policy (`Fetcher::send` follows them).
+            FetchError::Network { url, source: e }
         }
     }
 }
@@ -612,9 +611,7 @@ fn build_client(
     if let Some(resolver) = resolver {
         builder = builder.dns_resolver(resolver);
     }
-    builder
-        .build()
-        .map_err(|e| FetchError::Client(error_chain(&e)))
+    builder.build().map_err(FetchError::Client)
 }
 
 fn refused(url: &Url, reason: Refusal) -> FetchError {

@@ -69,7 +69,7 @@ impl Robots {
                 match fetcher.fetch_robots(&origin_url).await {
                     Ok(body) => Ok(Some(RobotsFile {
                         body,
-                        fetched_at: crate::feed::now(),
+                        fetched_at: crate::clock::now(),
                     })),
                     Err(FetchError::Refused { reason, .. })
                         if matches!(*reason, Refusal::Address(_)) =>

@@ -12,14 +12,13 @@ use futures_util::FutureExt;
 use tokio::sync::Semaphore;
 use url::Url;
 
-use super::{discover, partial, Candidate, Kind, Selectors};
-use crate::config::{FeedConfig, FetchSettings};
+use super::{discover, partial, Candidate, CompiledSelectors, Plan, Source};
 use crate::extract::budget::{self, Stopped};
 use crate::extract::{self, Article, ExtractError};
 use crate::feed::Entry;
 use crate::fetch::robots::Robots;
-use crate::fetch::{FetchError, Fetched, Fetcher, Page, Provenance, Validators};
-use crate::state::{PageState, State};
+use crate::fetch::{FetchError, FetchSettings, Fetched, Fetcher, Page, Provenance, Validators};
+use crate::store::state::{PageState, State};
 
 /// Why one source produced no entry.
 #[derive(Debug, thiserror::Error)]
@@ -73,7 +72,7 @@ impl Session {
         let cores = std::thread::available_parallelism().map_or(2, usize::from);
         Ok(Session {
             fetcher: Fetcher::new(settings)?,
-            robots: Robots::new(state.robots.clone(), crate::feed::now()),
+            robots: Robots::new(state.robots.clone(), crate::clock::now()),
             state: Mutex::new(state),
             extracting: Semaphore::new(cores),
             options,
@@ -102,7 +101,7 @@ impl Session {
     /// Extracts a page once a core is free.
     async fn extract(&self, page: Page, site_url: Option<&Url>) -> Result<Article, SourceError> {
         let url = public_url_of(&page.url, site_url);
-        let fetched_at = crate::feed::now();
+        let fetched_at = crate::clock::now();
         self.cpu(&url.clone(), move || {
             extract::extract(&page.html, &url, fetched_at).map_err(SourceError::from)
         })
@@ -202,10 +201,10 @@ pub enum Outcome {
 /// or link is already in the stored feed.
 pub async fn collect(
     session: &Session,
-    feed: &FeedConfig,
+    feed: &Plan,
     in_feed: &(dyn Fn(&str) -> bool + Sync),
 ) -> Vec<Outcome> {
-    let per_source = join_all(feed.pages.iter().map(|url| async move {
+    let per_source = join_all(feed.urls.iter().map(|url| async move {
         AssertUnwindSafe(collect_source(session, feed, url, in_feed))
             .catch_unwind()
             .await
@@ -217,14 +216,14 @@ pub async fn collect(
 
 async fn collect_source(
     session: &Session,
-    feed: &FeedConfig,
+    feed: &Plan,
     url: &Url,
     in_feed: &(dyn Fn(&str) -> bool + Sync),
 ) -> Vec<Outcome> {
     let known = session
         .page_state(url)
         .filter(|p| p.entry_id.as_deref().is_some_and(in_feed));
-    if feed.kind == Some(Kind::Page) || known.is_some() {
+    if matches!(feed.source, Source::Page) || known.is_some() {
         return vec![update_page(session, feed, url, &Provenance::User, None, in_feed).await];
     }
     // A listing or a feed, or not known yet: fetch it and see.
@@ -242,15 +241,17 @@ async fn collect_source(
     };
     let index_record = PageState {
         validators: page.validators.clone(),
-        fetched_at: crate::feed::now(),
+        fetched_at: crate::clock::now(),
         fresh_until: page.fresh_until,
         entry_id: None,
     };
     // Every link below was written by whoever runs this page's site, not by the user.
     let found_on = Provenance::FoundOn(page.url.clone());
-    let is_feed = feed.kind == Some(Kind::Feed)
-        || (feed.kind.is_none()
-            && partial::looks_like_feed(page.content_type.as_deref(), &page.html));
+    let is_feed = match feed.source {
+        Source::Feed => true,
+        Source::Detect { .. } => partial::looks_like_feed(page.content_type.as_deref(), &page.html),
+        Source::Page | Source::Listing { .. } => false,
+    };
     let candidates = if is_feed {
         let feed_url = url.clone();
         session
@@ -264,12 +265,12 @@ async fn collect_source(
             })
             .await
     } else {
-        match feed.kind {
-            Some(Kind::Listing) => {
-                let select = feed.select.clone();
+        match &feed.source {
+            Source::Listing { select, .. } => {
+                let select = select.clone();
                 session
                     .cpu(&page.url.clone(), move || {
-                        listing_candidates(select.as_ref(), &page)
+                        listing_candidates(select.as_deref(), &page)
                     })
                     .await
             }
@@ -284,7 +285,10 @@ async fn collect_source(
         Err(e) => return vec![Outcome::Failed(e)],
     };
     session.remember(url, index_record);
-    let follow = is_feed || feed.follow;
+    let follow = match feed.source {
+        Source::Listing { follow, .. } | Source::Detect { follow } => is_feed || follow,
+        Source::Page | Source::Feed => true,
+    };
     let new: Vec<Candidate> = candidates
         .into_iter()
         .filter(|c| !c.id.as_deref().is_some_and(in_feed))
@@ -294,12 +298,9 @@ async fn collect_source(
                 .is_some_and(|u| in_feed(u.as_str()) || known_page(session, u, in_feed))
         })
         .filter(|c| {
-            !excluded(
-                feed,
-                c.url.as_ref().map(Url::as_str),
-                c.title.as_deref(),
-                None,
-            )
+            !feed
+                .filters
+                .exclude(c.url.as_ref().map(Url::as_str), c.title.as_deref(), None)
         })
         .take(feed.max_new)
         .collect();
@@ -344,12 +345,12 @@ enum Detected {
 }
 
 /// A page of unknown kind: an article when it reads like one, else an index of articles.
-async fn detect_page_or_listing(session: &Session, feed: &FeedConfig, page: Page) -> Detected {
+async fn detect_page_or_listing(session: &Session, feed: &Plan, page: Page) -> Detected {
     let url = page.requested_url.clone();
     let record = (page.validators.clone(), page.fresh_until);
     session.extractions.fetch_add(1, Ordering::Relaxed);
     let public_url = public_url_of(&page.url, feed.site_url.as_ref());
-    let fetched_at = crate::feed::now();
+    let fetched_at = crate::clock::now();
     // One page, one budget: its links and its article are read in the same step.
     let named = public_url.clone();
     let read = session.cpu(&named, move || {
@@ -376,7 +377,7 @@ async fn detect_page_or_listing(session: &Session, feed: &FeedConfig, page: Page
 }
 
 fn listing_candidates(
-    select: Option<&Selectors>,
+    select: Option<&CompiledSelectors>,
     page: &Page,
 ) -> Result<Vec<Candidate>, SourceError> {
     let found = match select {
@@ -398,32 +399,23 @@ fn known_page(session: &Session, url: &Url, in_feed: &(dyn Fn(&str) -> bool + Sy
         .is_some_and(|id| in_feed(&id))
 }
 
-/// Whether the feed's filters leave this out: an `exclude` pattern matches, or `include`
-/// patterns exist and none matches. `body` is `None` before the page is fetched, when
-/// only exclusions can be decided.
-fn excluded(feed: &FeedConfig, url: Option<&str>, title: Option<&str>, body: Option<&str>) -> bool {
-    let fields = [url, title, body];
-    let any = |re: &regex::Regex| fields.iter().flatten().any(|f| re.is_match(f));
-    if feed.exclude.iter().any(any) {
-        return true;
-    }
-    body.is_some() && !feed.include.is_empty() && !feed.include.iter().any(any)
-}
-
 /// An entry built from the listing alone (`follow = false`).
-fn from_candidate(feed: &FeedConfig, c: Candidate) -> Outcome {
+fn from_candidate(feed: &Plan, c: Candidate) -> Outcome {
     let Some(url) = c.url.clone() else {
         return Outcome::Unchanged;
     };
     let summary = c.summary.clone().unwrap_or_default();
     let title = c.title.clone().unwrap_or_else(|| url.to_string());
-    if excluded(feed, Some(url.as_str()), Some(&title), Some(&summary)) {
+    if feed
+        .filters
+        .exclude(Some(url.as_str()), Some(&title), Some(&summary))
+    {
         return Outcome::Unchanged;
     }
     let content_html = if summary.is_empty() {
         String::new()
     } else {
-        format!("<p>{}</p>", extract::render::escape(&summary))
+        format!("<p>{}</p>", crate::html::escape(&summary))
     };
     let article = Article {
         url: url.clone(),
@@ -452,13 +444,13 @@ fn from_candidate(feed: &FeedConfig, c: Candidate) -> Outcome {
 /// it changed.
 async fn update_page(
     session: &Session,
-    feed: &FeedConfig,
+    feed: &Plan,
     url: &Url,
     provenance: &Provenance,
     source: Option<Candidate>,
     in_feed: &(dyn Fn(&str) -> bool + Sync),
 ) -> Outcome {
-    let now = crate::feed::now();
+    let now = crate::clock::now();
     let known = session
         .page_state(url)
         .filter(|p| p.entry_id.as_deref().is_some_and(in_feed));
@@ -504,7 +496,7 @@ const MAX_ARTICLE_PAGES: usize = 10;
 /// `fetched_from` is where the current page really came from: its `rel=next` is its own.
 async fn join_later_pages(
     session: &Session,
-    feed: &FeedConfig,
+    feed: &Plan,
     mut article: Article,
     mut fetched_from: Url,
 ) -> Article {
@@ -536,25 +528,28 @@ async fn join_later_pages(
 /// Records what a page became and applies the body filters.
 fn accept_article(
     session: &Session,
-    feed: &FeedConfig,
+    feed: &Plan,
     url: &Url,
     (validators, fresh_until): (Validators, Option<DateTime<Utc>>),
     article: Article,
     source: Option<Candidate>,
 ) -> Outcome {
     let found = Found { article, source };
-    let entry_id = found.entry(crate::feed::now()).id;
+    let entry_id = found.entry(crate::clock::now()).id;
     session.remember(
         url,
         PageState {
             validators,
-            fetched_at: crate::feed::now(),
+            fetched_at: crate::clock::now(),
             fresh_until,
             entry_id: Some(entry_id),
         },
     );
     let a = &found.article;
-    if excluded(feed, Some(a.link().as_str()), Some(&a.title), Some(&a.text)) {
+    if feed
+        .filters
+        .exclude(Some(a.link().as_str()), Some(&a.title), Some(&a.text))
+    {
         return Outcome::Unchanged;
     }
     let mut found = found;
@@ -565,30 +560,47 @@ fn accept_article(
     Outcome::Found(Box::new(found))
 }
 
-/// One request, after `robots.txt` says yes; the fetcher applies the run's limits. A URL
-/// the fetcher refuses outright is refused before `robots.txt` is asked for, so no request
-/// at all goes to its host and the error names the URL itself.
+/// One request, after `robots.txt` says yes; the fetcher applies the run's limits.
 async fn fetch(
     session: &Session,
-    feed: &FeedConfig,
+    feed: &Plan,
     url: &Url,
     validators: &Validators,
     provenance: &Provenance,
 ) -> Result<Fetched, SourceError> {
-    session.fetcher.admit(url, provenance)?;
-    if !feed.ignore_robots {
-        session.robots.check(&session.fetcher, url).await?;
-    }
+    admit(session, url, provenance, feed.ignore_robots).await?;
     Ok(session
         .fetcher
         .fetch_if_changed(url, validators, provenance)
         .await?)
 }
 
+/// One page the user named, fetched under the same policy as a feed's pages.
+pub async fn fetch_user_page(session: &Session, url: &Url) -> Result<Page, SourceError> {
+    admit(session, url, &Provenance::User, false).await?;
+    Ok(session.fetcher.fetch(url, &Provenance::User).await?)
+}
+
+/// Whether a request for `url` may go out. A URL the fetcher refuses outright is refused
+/// before `robots.txt` is asked for, so no request at all goes to its host and the error
+/// names the URL itself.
+async fn admit(
+    session: &Session,
+    url: &Url,
+    provenance: &Provenance,
+    ignore_robots: bool,
+) -> Result<(), SourceError> {
+    session.fetcher.admit(url, provenance)?;
+    if !ignore_robots {
+        session.robots.check(&session.fetcher, url).await?;
+    }
+    Ok(())
+}
+
 fn touch(session: &Session, url: &Url, fresh_until: Option<DateTime<Utc>>) {
     let mut state = session.state.lock().unwrap_or_else(|e| e.into_inner());
     if let Some(p) = state.pages.get_mut(url.as_str()) {
-        p.fetched_at = crate::feed::now();
+        p.fetched_at = crate::clock::now();
         p.fresh_until = fresh_until;
     }
 }

@@ -13,12 +13,13 @@ use chrono::{DateTime, FixedOffset};
 use scraper::{ElementRef, Html, Selector};
 use url::Url;
 
-use super::{clean_link, same_form_as, same_site, Candidate, Selectors};
+use super::{Candidate, Selectors};
 use crate::extract::dom::{Dom, NodeKind};
 use crate::extract::nesting::limit_attributes;
-use crate::extract::render::absolute;
 use crate::extract::words::{FURNITURE_WORDS, NOT_ARTICLE_SEGMENTS, PAGING_PARAMS};
 use crate::extract::{budget, dates};
+use crate::link::absolute;
+use crate::link::{clean_link, same_form_as, same_site};
 
 /// Score a link needs to count as an article link.
 const THRESHOLD: f64 = 2.5;
@@ -438,16 +439,33 @@ pub enum SelectError {
     NoLinks { url: Url, selector: String },
 }
 
-/// Parses every selector, so a typo is found when the config is read, not at 3 a.m.
-pub fn compile(selectors: &Selectors) -> Result<(), SelectError> {
-    for (key, selector) in selectors.all() {
-        Selector::parse(selector).map_err(|e| SelectError::Invalid {
-            key,
-            selector: selector.to_string(),
-            reason: e.to_string(),
-        })?;
-    }
-    Ok(())
+/// A listing's selectors, parsed once when the config is read: a typo is found then, not
+/// at 3 a.m., and no page parses them again.
+#[derive(Debug, Clone)]
+pub struct CompiledSelectors {
+    /// As written, for messages.
+    pub written: Selectors,
+    item: Selector,
+    link: Option<Selector>,
+    title: Option<Selector>,
+    date: Option<Selector>,
+    summary: Option<Selector>,
+    image: Option<Selector>,
+}
+
+/// Parses every selector of a `[feeds.select]` table.
+pub fn compile(selectors: &Selectors) -> Result<CompiledSelectors, SelectError> {
+    let optional =
+        |key, s: &Option<String>| s.as_deref().map(|s| parse_selector(key, s)).transpose();
+    Ok(CompiledSelectors {
+        item: parse_selector("item", &selectors.item)?,
+        link: optional("link", &selectors.link)?,
+        title: optional("title", &selectors.title)?,
+        date: optional("date", &selectors.date)?,
+        summary: optional("summary", &selectors.summary)?,
+        image: optional("image", &selectors.image)?,
+        written: selectors.clone(),
+    })
 }
 
 fn parse_selector(key: &'static str, s: &str) -> Result<Selector, SelectError> {
@@ -462,28 +480,29 @@ fn parse_selector(key: &'static str, s: &str) -> Result<Selector, SelectError> {
 pub fn select(
     html: &str,
     page_url: &Url,
-    selectors: &Selectors,
+    selectors: &CompiledSelectors,
 ) -> Result<Vec<Candidate>, SelectError> {
     let document = Html::parse_document(&limit_attributes(html));
-    let item = parse_selector("item", &selectors.item)?;
-    let optional =
-        |key, s: &Option<String>| s.as_deref().map(|s| parse_selector(key, s)).transpose();
-    let link = optional("link", &selectors.link)?;
-    let title = optional("title", &selectors.title)?;
-    let date = optional("date", &selectors.date)?;
-    let summary = optional("summary", &selectors.summary)?;
-    let image = optional("image", &selectors.image)?;
+    let CompiledSelectors {
+        written,
+        item,
+        link,
+        title,
+        date,
+        summary,
+        image,
+    } = selectors;
     let base = document
         .select(&Selector::parse("base[href]").expect("valid selector"))
         .next()
         .and_then(|b| b.value().attr("href"))
         .and_then(|h| page_url.join(h).ok())
         .unwrap_or_else(|| page_url.clone());
-    let items: Vec<ElementRef> = document.select(&item).collect();
+    let items: Vec<ElementRef> = document.select(item).collect();
     if items.is_empty() {
         return Err(SelectError::NoItems {
             url: page_url.clone(),
-            selector: selectors.item.clone(),
+            selector: written.item.clone(),
         });
     }
     let any_a = Selector::parse("a[href]").expect("valid selector");
@@ -494,7 +513,7 @@ pub fn select(
             break;
         }
         budget::tick();
-        let link_el = match &link {
+        let link_el = match link {
             Some(s) => el.select(s).next(),
             None if el.value().name() == "a" => Some(el),
             None => el.select(&any_a).next(),
@@ -535,13 +554,13 @@ pub fn select(
                     .or_else(|| v.attr("href"))
             });
         let candidate = Candidate {
-            title: text_of(&title).or_else(|| {
+            title: text_of(title).or_else(|| {
                 link_el
                     .map(|l| squash(&l.text().collect::<String>()))
                     .filter(|t| !t.is_empty())
             }),
             published,
-            summary: text_of(&summary),
+            summary: text_of(summary),
             image: image_url.and_then(|s| absolute(&base, s)),
             url,
             ..Candidate::default()
@@ -557,7 +576,7 @@ pub fn select(
     if out.is_empty() {
         return Err(SelectError::NoLinks {
             url: page_url.clone(),
-            selector: selectors.link.clone().unwrap_or_else(|| "a[href]".into()),
+            selector: written.link.clone().unwrap_or_else(|| "a[href]".into()),
         });
     }
     Ok(out)
@@ -672,7 +691,7 @@ mod tests {
             date: Some("time".into()),
             ..Selectors::default()
         };
-        let found = select(INDEX, &page, &sel).unwrap();
+        let found = select(INDEX, &page, &compile(&sel).unwrap()).unwrap();
         assert_eq!(found.len(), 2, "other sites and mailto: are never followed");
         assert_eq!(
             found[0].title.as_deref(),
@@ -686,7 +705,7 @@ mod tests {
             item: "li.story".into(),
             ..Selectors::default()
         };
-        assert!(select(INDEX, &page, &none)
+        assert!(select(INDEX, &page, &compile(&none).unwrap())
             .unwrap_err()
             .to_string()
             .contains("li.story"));

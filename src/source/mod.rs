@@ -5,11 +5,91 @@ pub mod collect;
 pub mod discover;
 pub mod partial;
 
+use std::sync::Arc;
+
 use chrono::{DateTime, FixedOffset};
 use serde::Deserialize;
 use url::Url;
 
-/// What kind of source a feed's URL is; `None` in the config means "find out".
+pub use discover::CompiledSelectors;
+
+/// How a feed's URLs become articles, decided once when the config is read, so no page has
+/// to ask again what its feed wanted.
+#[derive(Debug, Clone)]
+pub enum Source {
+    /// Each URL is an article: one entry each.
+    Page,
+    /// Each URL is an index page: the user's selectors pick its items (automatic discovery
+    /// when there are none), and `follow` fetches each item's page for its full text.
+    Listing {
+        select: Option<Arc<CompiledSelectors>>,
+        follow: bool,
+    },
+    /// Each URL is an RSS/Atom/JSON feed whose items' pages are fetched for their full text.
+    Feed,
+    /// Each URL is decided by what it serves: a feed, an article, or an index page (whose
+    /// articles are fetched when `follow`).
+    Detect { follow: bool },
+}
+
+impl Source {
+    /// The source the config's `kind`, `select` and `follow` keys describe. Selectors only
+    /// mean something on a listing, as they always did.
+    pub fn new(kind: Option<Kind>, select: Option<CompiledSelectors>, follow: bool) -> Source {
+        match kind {
+            Some(Kind::Page) => Source::Page,
+            Some(Kind::Feed) => Source::Feed,
+            Some(Kind::Listing) => Source::Listing {
+                select: select.map(Arc::new),
+                follow,
+            },
+            None => Source::Detect { follow },
+        }
+    }
+}
+
+/// Patterns an entry must (include) or must not (exclude) match in its title, URL or body.
+#[derive(Debug, Clone, Default)]
+pub struct Filters {
+    /// When any are given, an entry must match one of them.
+    pub include: Vec<regex::Regex>,
+    /// An entry matching any of these is left out.
+    pub exclude: Vec<regex::Regex>,
+}
+
+impl Filters {
+    /// Whether these leave an entry out. `body` is `None` before the page is fetched, when
+    /// only exclusions can be decided.
+    pub fn exclude(&self, url: Option<&str>, title: Option<&str>, body: Option<&str>) -> bool {
+        let fields = [url, title, body];
+        let any = |re: &regex::Regex| fields.iter().flatten().any(|f| re.is_match(f));
+        if self.exclude.iter().any(any) {
+            return true;
+        }
+        body.is_some() && !self.include.is_empty() && !self.include.iter().any(any)
+    }
+}
+
+/// Everything the source stage needs to know about one feed: where its articles come from
+/// and which of them it wants.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    pub urls: Vec<Url>,
+    pub source: Source,
+    /// The public site a `file:` source mirrors: pages read from disk get their links from it.
+    pub site_url: Option<Url>,
+    /// Fetch even what `robots.txt` disallows (the owner's explicit choice; warned about).
+    pub ignore_robots: bool,
+    /// Re-check pages already in the feed after this long; `None`: never, articles are
+    /// fetched once.
+    pub refresh_minutes: Option<u32>,
+    /// New articles added per run from a listing or feed source.
+    pub max_new: usize,
+    pub filters: Filters,
+}
+
+/// What kind of source a feed's URL is, as the config and `--kind` name it; `None` means
+/// "find out".
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
 pub enum Kind {
@@ -64,132 +144,5 @@ impl Selectors {
             }
         }
         all
-    }
-}
-
-/// Query parameters that only track where a click came from; they make one article look
-/// like many. Prefixes end with `_`.
-const TRACKING_PARAMS: [&str; 22] = [
-    "utm_", "at_", "ns_", "fbclid", "gclid", "dclid", "msclkid", "mc_cid", "mc_eid", "igshid",
-    "ref", "ref_src", "cmpid", "cmp", "ocid", "_ga", "xtor", "ito", "icid", "intcmp", "spm",
-    "sr_share",
-];
-
-fn is_tracking(key: &str) -> bool {
-    let key = key.to_ascii_lowercase();
-    TRACKING_PARAMS.iter().any(|t| {
-        if t.ends_with('_') {
-            key.starts_with(t)
-        } else {
-            key == *t
-        }
-    })
-}
-
-/// The link as an entry id: no fragment, no tracking parameters. The rest of the query is
-/// kept byte for byte (`?article4821` stays as it is).
-pub fn clean_link(url: &Url) -> Url {
-    let mut clean = url.clone();
-    clean.set_fragment(None);
-    let kept: Vec<&str> = url
-        .query()
-        .unwrap_or("")
-        .split('&')
-        .filter(|pair| !pair.is_empty())
-        .filter(|pair| !is_tracking(pair.split('=').next().unwrap_or("")))
-        .collect();
-    if kept.is_empty() {
-        clean.set_query(None);
-    } else {
-        clean.set_query(Some(&kept.join("&")));
-    }
-    clean
-}
-
-/// One article, one URL: a same-site link written with or without `www.`, or over `http`
-/// on an `https` site, is rewritten to the page's own scheme and host.
-pub fn same_form_as(link: &Url, page: &Url) -> Url {
-    let bare = |u: &Url| {
-        u.host_str()
-            .map(|h| h.trim_start_matches("www.").to_ascii_lowercase())
-    };
-    let mut out = link.clone();
-    if bare(link) == bare(page) && link.host_str() != page.host_str() {
-        let _ = out.set_host(page.host_str());
-    }
-    if bare(link) == bare(page)
-        && link.scheme() != page.scheme()
-        && matches!(link.scheme(), "http" | "https")
-    {
-        let _ = out.set_scheme(page.scheme());
-        let _ = out.set_port(page.port());
-    }
-    out
-}
-
-/// Whether `link` belongs to the same site as `page` (`www.` and subdomains alike).
-pub fn same_site(link: &Url, page: &Url) -> bool {
-    fn site(url: &Url) -> Option<String> {
-        let host = url.host_str()?.to_ascii_lowercase();
-        Some(host.strip_prefix("www.").unwrap_or(&host).to_string())
-    }
-    match (site(link), site(page)) {
-        (Some(l), Some(p)) => {
-            // Explicit ports must agree; http and https on their default ports are one site.
-            (l == p || l.ends_with(&format!(".{p}")) || p.ends_with(&format!(".{l}")))
-                && link.port() == page.port()
-        }
-        _ => false,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn tracking_parameters_and_fragments_go() {
-        let u = Url::parse("https://e.org/a?id=3&utm_source=x&fbclid=y#top").unwrap();
-        assert_eq!(clean_link(&u).as_str(), "https://e.org/a?id=3");
-        let u = Url::parse("https://e.org/a?utm_medium=m&at_medium=ticker&xtor=AL-1").unwrap();
-        assert_eq!(clean_link(&u).as_str(), "https://e.org/a");
-        let u = Url::parse("https://e.org/spip.php?article4821&utm_source=x").unwrap();
-        assert_eq!(
-            clean_link(&u).as_str(),
-            "https://e.org/spip.php?article4821"
-        );
-    }
-
-    #[test]
-    fn www_and_scheme_variants_become_the_page_form() {
-        let page = Url::parse("https://www.e.org/").unwrap();
-        let link = Url::parse("http://e.org/a.html").unwrap();
-        assert_eq!(
-            same_form_as(&link, &page).as_str(),
-            "https://www.e.org/a.html"
-        );
-        let other = Url::parse("http://m.e.org/a.html").unwrap();
-        assert_eq!(same_form_as(&other, &page), other);
-    }
-
-    #[test]
-    fn sites_match_across_www_and_subdomains_only() {
-        let page = Url::parse("https://www.news.example/").unwrap();
-        assert!(same_site(
-            &Url::parse("https://news.example/a").unwrap(),
-            &page
-        ));
-        assert!(same_site(
-            &Url::parse("https://m.news.example/a").unwrap(),
-            &page
-        ));
-        assert!(!same_site(
-            &Url::parse("https://other.example/a").unwrap(),
-            &page
-        ));
-        assert!(!same_site(
-            &Url::parse("https://badnews.example/a").unwrap(),
-            &page
-        ));
     }
 }

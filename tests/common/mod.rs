@@ -1,5 +1,5 @@
 //! Shared pieces of the end-to-end tests: a loopback HTTP server the test starts itself,
-//! the path of the real binary, and the shipped fixtures.
+//! the path of the real binary, the shipped fixtures, and the feed consumer checks.
 #![allow(dead_code)]
 
 use std::collections::HashMap;
@@ -8,7 +8,7 @@ use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 /// What the server answers on one path.
@@ -284,35 +284,99 @@ pub fn parse_feed(bytes: &[u8]) -> feed_rs::model::Feed {
     })
 }
 
-/// Runs `../shared/tools/check-feed` (feedparser, spec, W3C where installed, newsboat) on
-/// the files, when the shared tools are beside the checkout. A clone on its own skips these
-/// outside consumers with a note (every test still reads its feeds back with feed-rs);
-/// `.ci/run` sets FEEDGEN_REQUIRE_CHECK_FEED=1, so CI can never skip them unnoticed, and
-/// FEEDGEN_SKIP_CHECK_FEED=1 skips them on purpose.
-pub fn check_feed(files: &[&Path]) {
-    let tool = repo().join("../shared/tools/check-feed");
-    let flag = |name: &str| std::env::var(name).is_ok_and(|v| v == "1");
-    if flag("FEEDGEN_SKIP_CHECK_FEED") {
-        return;
-    }
-    if !tool.exists() {
+/// The repository's own feed consumers (feedparser, newsboat), run by
+/// `tests/consumers/check-feed`.
+pub fn consumer_checker() -> PathBuf {
+    repo().join("tests/consumers/check-feed")
+}
+
+fn env_flag(name: &str) -> bool {
+    std::env::var(name).is_ok_and(|v| v == "1")
+}
+
+/// What the consumer checks need and this machine lacks (empty when nothing), asked once
+/// per test binary: `check-feed --tools` is the same lookup the checker itself makes, so the
+/// tests and a hand run never disagree on what is installed.
+fn missing_consumer_tools() -> &'static [String] {
+    static MISSING: OnceLock<Vec<String>> = OnceLock::new();
+    MISSING.get_or_init(|| {
+        match Command::new("bash")
+            .arg(consumer_checker())
+            .arg("--tools")
+            .output()
+        {
+            Ok(out) if out.status.success() => Vec::new(),
+            Ok(out) => {
+                let missing: Vec<String> = stdout(&out)
+                    .lines()
+                    .filter_map(|l| l.strip_prefix("missing "))
+                    .map(str::to_string)
+                    .collect();
+                if missing.is_empty() {
+                    vec![format!(
+                        "check-feed --tools failed: {}",
+                        stderr(&out).trim()
+                    )]
+                } else {
+                    missing
+                }
+            }
+            Err(e) => vec![format!("bash, to run tests/consumers/check-feed ({e})")],
+        }
+    })
+}
+
+/// Runs `tests/consumers/check-feed` on the files and returns what it said, or None when
+/// its tools are not installed: then a note names what is missing and how to install it,
+/// once per test binary, on the real stderr (test output capture would hide it). With
+/// FEEDGEN_REQUIRE_CHECK_FEED=1 (as `.ci/run` sets) a missing tool fails the test instead.
+pub fn run_consumer_checks(files: &[&Path]) -> Option<Output> {
+    let missing = missing_consumer_tools();
+    if !missing.is_empty() {
+        let what = missing.join("; ");
         assert!(
-            !flag("FEEDGEN_REQUIRE_CHECK_FEED"),
-            "{} not found, and FEEDGEN_REQUIRE_CHECK_FEED=1 asks for it",
-            tool.display()
+            !env_flag("FEEDGEN_REQUIRE_CHECK_FEED"),
+            "FEEDGEN_REQUIRE_CHECK_FEED=1, but the feed consumer checks cannot run, missing: \
+             {what}\ninstall them with: bash scripts/setup-test-tools.sh"
         );
-        eprintln!(
-            "note: {} not found; outside feed consumers not run",
-            tool.display()
-        );
+        static NOTED: AtomicBool = AtomicBool::new(false);
+        if !NOTED.swap(true, Ordering::SeqCst) {
+            let _ = writeln!(
+                std::io::stderr(),
+                "note: feed consumer checks (tests/consumers) skipped, missing: {what}\n\
+                 note: install them once with `bash scripts/setup-test-tools.sh`; \
+                 feeds are still read back with feed-rs"
+            );
+        }
+        return None;
+    }
+    Some(
+        Command::new("bash")
+            .arg(consumer_checker())
+            .args(files)
+            .output()
+            .expect("run tests/consumers/check-feed"),
+    )
+}
+
+/// Reads the files with real feed consumers (`tests/consumers/check-feed`: feedparser,
+/// newsboat) and fails the test when one of them finds a problem. Where those are not
+/// installed it skips with a note (see [`run_consumer_checks`]); every test still reads its
+/// feeds back with feed-rs. FEEDGEN_SKIP_CHECK_FEED=1 skips them on purpose.
+pub fn check_feed(files: &[&Path]) {
+    if env_flag("FEEDGEN_SKIP_CHECK_FEED") {
         return;
     }
-    let out = Command::new(&tool)
-        .args(files)
-        .output()
-        .expect("run check-feed");
-    let report = format!("{}{}", stdout(&out), stderr(&out));
-    assert!(out.status.success(), "check-feed failed:\n{report}");
+    let Some(out) = run_consumer_checks(files) else {
+        return;
+    };
+    assert!(
+        out.status.success(),
+        "tests/consumers/check-feed failed (exit {:?}):\n{}{}",
+        out.status.code(),
+        stdout(&out),
+        stderr(&out)
+    );
 }
 
 /// Cases per fuzz batch: `default` in CI, more with `FEEDGEN_FUZZ_CASES`.

@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::feed::store::{write_atomic, StoreError};
+use super::{write_atomic, StoreError};
 use crate::fetch::robots::RobotsFile;
 use crate::fetch::Validators;
 

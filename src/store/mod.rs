@@ -7,7 +7,9 @@ use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
 
-use super::{Entry, Feed, Format};
+pub mod state;
+
+use crate::feed::{Entry, Feed, Format};
 
 /// One file a feed is written to.
 #[derive(Debug, Clone, PartialEq)]
@@ -76,7 +78,8 @@ pub enum StoreError {
 }
 
 /// What saving a feed did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Saved {
     Written,
     Unchanged,
@@ -457,7 +460,7 @@ mod tests {
             assert_eq!(
                 loaded.entries[1]
                     .authors
-                    .join(super::super::BYLINE_SEPARATOR),
+                    .join(crate::feed::BYLINE_SEPARATOR),
                 "Site, Ann",
                 "{format:?}"
             );
