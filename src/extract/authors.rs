@@ -3,7 +3,6 @@
 
 use super::dom::Dom;
 use super::headline::around_headline;
-use super::metadata::Declared;
 use super::render::Body;
 use super::words::{
     AUTHOR_SEPARATORS, BYLINE_CLASS_WORDS, BYLINE_PREFIXES, BYLINE_WORDS, CREDIT_LABELS,
@@ -12,20 +11,23 @@ use super::words::{
 
 /// The writers: declared ones, unless they only stand in for a writer (the publication's
 /// own name, a bare job title such as "Biên tập viên"), in which case a byline near the
-/// headline or a signature at the end of the text names them, if the page has one.
+/// headline or a signature at the end of the text names them, if the page has one. Takes
+/// the declared writers and site name rather than all the page declares, since
+/// `metadata` uses this module to clean the bylines it reads.
 pub(crate) fn choose_authors(
     dom: &Dom,
-    declared: &Declared,
+    declared_authors: &[String],
+    site_name: Option<&str>,
     headline: Option<usize>,
     roots: Option<&[usize]>,
     body: &Body,
 ) -> Vec<String> {
-    let mut authors = declared.authors.clone();
+    let mut authors = declared_authors.to_vec();
     // A job title beside the writers' names ("Kontributor Semarang, Ardianto Wibisono").
     if authors.iter().any(|a| !names_a_job(a)) {
         authors.retain(|a| !names_a_job(a));
     }
-    let site = declared.site_name.as_deref().map(str::trim);
+    let site = site_name.map(str::trim);
     let stand_in =
         |a: &String| site.is_some_and(|s| a.trim().eq_ignore_ascii_case(s)) || is_job_title(a);
     if !authors.iter().all(stand_in) {
@@ -513,7 +515,7 @@ fn title_case_if_shouting(name: &str) -> String {
 mod tests {
     use super::*;
     use crate::extract::extract;
-    use crate::extract::metadata::read;
+    use crate::extract::metadata::{read, Declared};
     use crate::extract::test_pages::at_fetch;
     use url::Url;
 

@@ -15,7 +15,6 @@ use regex::Regex;
 
 use super::dom::Dom;
 use super::headline::around_headline;
-use super::metadata::Declared;
 use super::words::{
     DATE_CLASS_WORDS, MONTHS, PUBLISHED_STEM, RELATIVE_AGO_AFTER, RELATIVE_AGO_BEFORE,
     RELATIVE_UNITS, RELATIVE_UNIT_SECONDS, THAI_MONTHS, UPDATE_CLASS_WORDS, UPDATE_WORDS,
@@ -109,10 +108,11 @@ fn nth_sunday(year: i32, month: u32, n: u8) -> NaiveDate {
 }
 
 /// The article's publication and update dates: declared ones, read in the page's zone, else
-/// the ones printed near the headline; none that no feed could carry.
+/// the ones printed near the headline; none that no feed could carry. `declared` is the
+/// page's own (published, updated) strings, as `metadata` reads them.
 pub(crate) fn published_and_updated(
     dom: &Dom,
-    declared: &Declared,
+    declared: (Option<&str>, Option<&str>),
     language: Option<&str>,
     host: Option<&str>,
     headline: Option<usize>,
@@ -140,10 +140,10 @@ pub(crate) fn published_and_updated(
         )
     };
     SeenDates {
-        published: declared_date(declared.published.as_deref(), seen.published)
+        published: declared_date(declared.0, seen.published)
             .or(seen.published)
             .filter(plausible_date),
-        updated: declared_date(declared.updated.as_deref(), seen.updated)
+        updated: declared_date(declared.1, seen.updated)
             .or(seen.updated)
             .filter(plausible_date),
     }

@@ -1,10 +1,10 @@
 //! Article metadata from what the page declares: JSON-LD, Open Graph and Twitter cards,
 //! `<meta>` names, `<link rel=canonical>`, `<html lang>`, and byline markup (read by
-//! [`super::authors`], which cleans every byline).
+//! `authors`, which cleans every byline).
 //!
 //! The declared dates stay here as the raw strings the page gives: which keys and microdata
 //! carry a date is a fact about declarations, while reading them (zones, formats, the
-//! visible line of the same day) is [`super::dates`]'s.
+//! visible line of the same day) is the `dates` module's.
 //!
 //! Each field is a cascade, most deliberate declaration first: JSON-LD is written for search
 //! engines and is usually exact; Open Graph is written for social previews and often carries a

@@ -161,13 +161,20 @@ pub fn extract(html: &str, url: &Url, fetched_at: DateTime<Utc>) -> Result<Artic
     let headline = headline::headline_index(&dom, title.as_deref());
     let dated = dates::published_and_updated(
         &dom,
-        &declared,
+        (declared.published.as_deref(), declared.updated.as_deref()),
         language.as_deref(),
         host,
         headline,
         fetched_at,
     );
-    let authors = authors::choose_authors(&dom, &declared, headline, roots.as_deref(), &body);
+    let authors = authors::choose_authors(
+        &dom,
+        &declared.authors,
+        declared.site_name.as_deref(),
+        headline,
+        roots.as_deref(),
+        &body,
+    );
     let image = media::choose_image(&dom, &declared, &body, headline, roots.as_deref(), &base);
     let next_page = pagination::next_page(&declared, &base, url);
 
