@@ -15,122 +15,13 @@ use url::Url;
 use super::css::Css;
 use super::{Candidate, Selectors};
 use crate::extract::dom::{Dom, NodeKind};
+use crate::extract::words::{FURNITURE_WORDS, NOT_ARTICLE_SEGMENTS, PAGING_PARAMS};
 use crate::extract::{budget, dates};
 use crate::link::absolute;
 use crate::link::{clean_link, same_form_as, same_site};
 
 /// Score a link needs to count as an article link.
 const THRESHOLD: f64 = 2.5;
-
-/// Path segments that name index, account, legal or utility pages rather than articles,
-/// in the languages feedgen's users read most.
-const NOT_ARTICLE_SEGMENTS: [&str; 70] = [
-    "tag",
-    "tags",
-    "category",
-    "categories",
-    "topic",
-    "topics",
-    "section",
-    "sections",
-    "author",
-    "authors",
-    "page",
-    "search",
-    "login",
-    "signin",
-    "sign-in",
-    "logout",
-    "signup",
-    "register",
-    "account",
-    "user",
-    "profile",
-    "about",
-    "contact",
-    "privacy",
-    "privacy-policy",
-    "terms",
-    "help",
-    "faq",
-    "subscribe",
-    "newsletter",
-    "feed",
-    "rss",
-    "cart",
-    "shop",
-    "wp-login.php",
-    "label",
-    "cookies",
-    "cookie",
-    "settings",
-    "sitemap",
-    "archive",
-    "archives",
-    "archiv",
-    "impressum",
-    "datenschutz",
-    "kontakt",
-    "agb",
-    "abo",
-    "abonnement",
-    "plan-du-site",
-    "mentions-legales",
-    "politique-de-confidentialite",
-    "rubrique",
-    "rubrik",
-    "thema",
-    "themen",
-    "dossier",
-    "categoria",
-    "tema",
-    "temas",
-    "kategori",
-    "topik",
-    "penulis",
-    "langganan",
-    "fokus",
-    "chuyen-muc",
-    "tac-gia",
-    "su-kien",
-    "autor",
-    "auteur",
-];
-
-/// Query parameters that page through an index.
-const PAGING_PARAMS: [&str; 10] = [
-    "page", "paged", "offset", "start", "seite", "pagina", "halaman", "trang", "pg", "p_page",
-];
-
-/// Class or id words of link containers that hold site furniture, not articles.
-const FURNITURE_WORDS: [&str; 26] = [
-    "nav",
-    "navbar",
-    "menu",
-    "footer",
-    "breadcrumb",
-    "breadcrumbs",
-    "pagination",
-    "pager",
-    "tags",
-    "tagcloud",
-    "share",
-    "social",
-    "login",
-    "account",
-    "ad",
-    "ads",
-    "advert",
-    "topbar",
-    "cookie",
-    "cookies",
-    "consent",
-    "gdpr",
-    "pied",
-    "copyright",
-    "legal",
-    "sitemap",
-];
 
 /// Links of a page that discovery reads; the rest are ignored. The biggest front pages
 /// have a couple of thousand; a page with far more is a link farm or an attack, and its
