@@ -122,28 +122,29 @@ fn news_sized_page() -> String {
 /// relative dates such as "3 hours ago" count from). Each field is asked of its own module
 /// in turn; the headline found once anchors the byline, dates and lead image.
 pub fn extract(html: &str, url: &Url, fetched_at: DateTime<Utc>) -> Result<Article, ExtractError> {
-    let dom = Dom::parse(html);
-    let declared = metadata::read(&dom);
+    extract_parsed(&Dom::parse(html), url, fetched_at)
+}
+
+/// [`extract`] on a page already parsed, so a page read for more than its article (its
+/// links too, when its kind is not known) is parsed once.
+pub fn extract_parsed(
+    dom: &Dom,
+    url: &Url,
+    fetched_at: DateTime<Utc>,
+) -> Result<Article, ExtractError> {
+    let declared = metadata::read(dom);
     let base = canonical::link_base(&declared, url);
     // Between the passes, a page over its time budget stops (see `budget`).
     budget::check();
 
-    let title = title::choose_title(&dom, &declared);
-    let analysis = content::analyse(&dom);
+    let title = title::choose_title(dom, &declared);
+    let analysis = content::analyse(dom);
     budget::check();
-    let roots = content::select_body(&dom, &analysis);
+    let roots = content::select_body(dom, &analysis);
     budget::check();
     let body = roots
         .as_ref()
-        .map(|roots| {
-            render::render(
-                &dom,
-                &analysis,
-                roots,
-                &base,
-                title.as_deref().unwrap_or(""),
-            )
-        })
+        .map(|roots| render::render(dom, &analysis, roots, &base, title.as_deref().unwrap_or("")))
         .unwrap_or_default();
     budget::check();
     let text = body.text();
@@ -158,9 +159,9 @@ pub fn extract(html: &str, url: &Url, fetched_at: DateTime<Utc>) -> Result<Artic
         &text,
     );
     let host = base.host_str().or(url.host_str());
-    let headline = headline::headline_index(&dom, title.as_deref());
+    let headline = headline::headline_index(dom, title.as_deref());
     let dated = dates::published_and_updated(
-        &dom,
+        dom,
         (declared.published.as_deref(), declared.updated.as_deref()),
         language.as_deref(),
         host,
@@ -168,14 +169,14 @@ pub fn extract(html: &str, url: &Url, fetched_at: DateTime<Utc>) -> Result<Artic
         fetched_at,
     );
     let authors = authors::choose_authors(
-        &dom,
+        dom,
         &declared.authors,
         declared.site_name.as_deref(),
         headline,
         roots.as_deref(),
         &body,
     );
-    let image = media::choose_image(&dom, &declared, &body, headline, roots.as_deref(), &base);
+    let image = media::choose_image(dom, &declared, &body, headline, roots.as_deref(), &base);
     let next_page = pagination::next_page(&declared, &base, url);
 
     Ok(Article {

@@ -34,8 +34,12 @@ pub const MAX_CANDIDATES: usize = 1_000;
 
 /// The article links of an index page, in page order, each once.
 pub fn discover(html: &str, page_url: &Url) -> Vec<Candidate> {
-    let dom = Dom::parse(html);
-    let base = base_of(&dom, page_url);
+    discover_parsed(&Dom::parse(html), page_url)
+}
+
+/// [`discover`] on a page already parsed.
+pub fn discover_parsed(dom: &Dom, page_url: &Url) -> Vec<Candidate> {
+    let base = base_of(dom, page_url);
     let page_clean = clean_link(page_url);
     // First every same-site link with its own evidence, then the evidence of repetition.
     let mut links: Vec<(Url, usize, f64)> = Vec::new();
@@ -51,7 +55,7 @@ pub fn discover(html: &str, page_url: &Url) -> Vec<Candidate> {
         if url == page_clean || url.path() == "/" {
             continue;
         }
-        let score = url_score(&url) + text_score(&link_text(&dom, i)) + context_score(&dom, i);
+        let score = url_score(&url) + text_score(&link_text(dom, i)) + context_score(dom, i);
         links.push((url, i, score));
     }
     let templates = template_counts(&links);
@@ -83,7 +87,7 @@ pub fn discover(html: &str, page_url: &Url) -> Vec<Candidate> {
         .into_iter()
         .map(|(url, anchors)| {
             budget::tick();
-            candidate_from_links(&dom, &base, url, &anchors)
+            candidate_from_links(dom, &base, url, &anchors)
         })
         .collect()
 }
