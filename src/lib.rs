@@ -63,6 +63,10 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+// Nothing from the network, a file or the user may panic a run: the shipped code handles
+// every error (tests, a separate crate or `cfg(test)`, may unwrap).
+#![cfg_attr(not(test), deny(clippy::unwrap_used))]
+
 pub(crate) mod clock;
 pub mod config;
 pub mod extract;

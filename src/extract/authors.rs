@@ -380,7 +380,7 @@ pub(crate) fn split_authors(byline: &str) -> Vec<String> {
             Some(p) => {
                 text = text[p.len()..]
                     .trim_start_matches([' ', ':', '：', '\u{a0}'])
-                    .to_string()
+                    .to_string();
             }
             None => break,
         }

@@ -285,7 +285,7 @@ fn localize(dom: &Dom, d: DateTime<FixedOffset>, zone: Zone) -> DateTime<FixedOf
 /// Dates a page can mean: a typo or a mangled page gives years like 20240 or 0007, which no
 /// feed format can carry (RFC 822 wants four digits) and no reader would believe.
 pub(crate) fn plausible_date(date: &DateTime<FixedOffset>) -> bool {
-    (1800..=2200).contains(&chrono::Datelike::year(date))
+    (1800..=2200).contains(&Datelike::year(date))
 }
 
 /// Parses the date formats found in metadata: RFC 3339 and its common near-misses,

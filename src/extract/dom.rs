@@ -458,7 +458,7 @@ impl Attributes {
     fn push<'a>(
         &mut self,
         attrs: impl Iterator<Item = (&'a LocalName, &'a str)>,
-        also: Vec<Attribute>,
+        also: &[Attribute],
     ) -> (u32, u32) {
         let start = self.list.len();
         for (name, value) in attrs {
@@ -689,7 +689,7 @@ impl TreeSink for Sink {
             .arena
             .borrow_mut()
             .attributes
-            .push(std::iter::empty(), attrs);
+            .push(std::iter::empty(), &attrs);
         let element = self.create(Data::Element(name, span));
         if flags.template {
             let contents = self.create(Data::Other);
@@ -795,7 +795,7 @@ impl TreeSink for Sink {
                 .collect();
             *span = arena
                 .attributes
-                .push(existing.iter().map(|(n, v)| (n, v.as_str())), attrs);
+                .push(existing.iter().map(|(n, v)| (n, v.as_str())), &attrs);
         }
     }
 

@@ -420,7 +420,7 @@ fn from_candidate(feed: &Plan, c: Candidate) -> Outcome {
         format!("<p>{}</p>", crate::html::escape(&summary))
     };
     let article = Article {
-        url: url.clone(),
+        url,
         canonical_url: None,
         title,
         authors: c.authors.clone(),

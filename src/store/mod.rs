@@ -467,7 +467,7 @@ mod tests {
         feed.entries = vec![entry("a", 1, false)];
         save(&files, feed.clone(), None, t).unwrap();
         // RSS alone moves on: a second entry, and a corrected title of the first.
-        let mut rss_only = feed.clone();
+        let mut rss_only = feed;
         rss_only.title = "RSS title".into();
         let mut corrected = entry("a", 1, false);
         corrected.title = "corrected in RSS".into();
