@@ -64,12 +64,16 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
-pub mod clock;
+// Nothing from the network, a file or the user may panic a run: the shipped code handles
+// every error (tests, a separate crate or `cfg(test)`, may unwrap).
+#![cfg_attr(not(test), deny(clippy::unwrap_used))]
+
+pub(crate) mod clock;
 pub mod config;
 pub mod extract;
 pub mod feed;
 pub mod fetch;
-pub mod html;
+pub(crate) mod html;
 pub mod link;
 pub mod run;
 pub mod source;
@@ -80,5 +84,5 @@ pub use extract::{extract, Article, ExtractError};
 pub use feed::{Entry, Feed, Format, GENERATOR};
 pub use fetch::settings::USER_AGENT;
 pub use fetch::{FetchError, FetchSettings};
-pub use run::{run, FeedReport, RunError, RunOptions, Severity, Summary};
+pub use run::{run, FeedReport, RunError, RunOptions, RunReport, Severity, Summary};
 pub use source::{Plan, Source};

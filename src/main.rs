@@ -4,6 +4,10 @@
 //! Exit codes: 0 all feeds updated or unchanged, 1 some sources failed (feeds still written
 //! for the rest), 2 usage or config error, 3 another run holds the output folder.
 
+// Nothing from the network, a file or the user may panic a run: the shipped code handles
+// every error (tests, a separate crate or `cfg(test)`, may unwrap).
+#![cfg_attr(not(test), deny(clippy::unwrap_used))]
+
 use std::io::{BufRead, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -247,7 +251,7 @@ fn cmd_run(
             },
         ));
     let summary = match outcome {
-        Ok(summary) => summary,
+        Ok(report) => report.summary,
         Err(e @ run::RunError::Locked { .. }) => {
             eprintln!("feedgen: {e}");
             return Ok(ExitCode::from(EXIT_LOCKED));

@@ -89,14 +89,14 @@ fn feed_still_parses(html: &str) {
 #[test]
 fn random_markup_never_panics() {
     common::fuzz("random pages", random_page(), |page| {
-        feed_still_parses(&page)
+        feed_still_parses(&page);
     });
 }
 
 #[test]
 fn mutated_real_pages_never_panic() {
     common::fuzz("mutated seed pages", mutated_seed(), |bytes| {
-        feed_still_parses(&feedgen::fetch::charset::decode(&bytes, None))
+        feed_still_parses(&feedgen::fetch::charset::decode(&bytes, None));
     });
 }
 

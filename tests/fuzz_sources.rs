@@ -147,7 +147,7 @@ fn mutated_feeds_never_panic() {
 #[test]
 fn random_feed_markup_never_panics() {
     common::fuzz("random feed markup", random_feed(), |text| {
-        read(text.as_bytes())
+        read(text.as_bytes());
     });
 }
 

@@ -62,7 +62,7 @@ fn named_modules(own: &[String], code: &str) -> BTreeSet<Vec<String>> {
             .collect()
     };
     let mut found = BTreeSet::new();
-    for (prefix, base) in [("crate::", Vec::new()), ("super::", parent.clone())] {
+    for (prefix, base) in [("crate::", Vec::new()), ("super::", parent)] {
         for (at, _) in code.match_indices(prefix) {
             let before = code[..at].chars().last();
             if before.is_some_and(|c| c.is_alphanumeric() || c == '_') {

@@ -152,24 +152,24 @@ const BLOCKS: [&str; 27] = [
     "hr",
 ];
 
-pub fn is_block(tag: &str) -> bool {
+pub(crate) fn is_block(tag: &str) -> bool {
     BLOCKS.contains(&tag)
 }
 
 /// Per-node facts shared by the passes.
-pub struct Analysis {
+pub(crate) struct Analysis {
     /// The node and its subtree are boilerplate.
-    pub removed: Vec<bool>,
+    pub(crate) removed: Vec<bool>,
     /// Characters of visible text in the subtree, not counting removed parts.
-    pub text_len: Vec<u32>,
+    pub(crate) text_len: Vec<u32>,
     /// Of those, characters inside links.
-    pub link_len: Vec<u32>,
+    pub(crate) link_len: Vec<u32>,
     /// Whether the subtree holds any block-level element.
-    pub has_block: Vec<bool>,
+    pub(crate) has_block: Vec<bool>,
     /// Headings (`h1`–`h6`) in the subtree.
-    pub headings: Vec<u32>,
+    pub(crate) headings: Vec<u32>,
     /// Of those, headings that are links: the headlines of teasers pointing elsewhere.
-    pub linked_headings: Vec<u32>,
+    pub(crate) linked_headings: Vec<u32>,
 }
 
 impl Analysis {
@@ -177,14 +177,14 @@ impl Analysis {
     /// has headings too, but they head its own sections and do not link away.
     /// Each teaser has a short excerpt at most; a listicle whose item headings link to
     /// products still has paragraphs of its own under each.
-    pub fn is_teaser_list(&self, i: usize) -> bool {
+    pub(crate) fn is_teaser_list(&self, i: usize) -> bool {
         let linked = self.linked_headings[i];
         linked >= 2
             && linked * 2 >= self.headings[i]
             && self.text_len[i] - self.link_len[i] <= 150 * linked
     }
 
-    pub fn link_density(&self, i: usize) -> f64 {
+    pub(crate) fn link_density(&self, i: usize) -> f64 {
         if self.text_len[i] == 0 {
             0.0
         } else {
@@ -213,7 +213,7 @@ enum Verdict {
 /// the teasers of a big "related" grid still go.
 const SHELL_SHARE: f64 = 0.5;
 
-pub fn analyse(dom: &Dom) -> Analysis {
+pub(crate) fn analyse(dom: &Dom) -> Analysis {
     let n = dom.len();
     let mut removed = vec![false; n];
     let mut suspect = vec![false; n];
@@ -443,7 +443,7 @@ fn camel_words(token: &str) -> impl Iterator<Item = &str> {
 }
 
 /// The words of class and id values: `post-share_bar` gives `post`, `share`, `bar`.
-pub fn class_words(class_and_id: &str) -> impl Iterator<Item = &str> {
+pub(crate) fn class_words(class_and_id: &str) -> impl Iterator<Item = &str> {
     class_and_id
         .split(|c: char| !c.is_ascii_alphanumeric())
         .filter(|w| !w.is_empty())
@@ -546,7 +546,7 @@ fn loose_runs(dom: &Dom, a: &Analysis, i: usize) -> Vec<(u32, usize)> {
 
 /// The nodes that make up the article body, in document order; `None` when nothing on the
 /// page reads like running text.
-pub fn select_body(dom: &Dom, a: &Analysis) -> Option<Vec<usize>> {
+pub(crate) fn select_body(dom: &Dom, a: &Analysis) -> Option<Vec<usize>> {
     let n = dom.len();
     let mut score = vec![f64::NAN; n];
     let mut candidates = Vec::new();
@@ -747,7 +747,7 @@ fn contains_img(dom: &Dom, i: usize) -> bool {
 
 /// Readability's conditional cleaning: inside the body, a container that is mostly links
 /// or mostly furniture is a "read also" box or a widget, not text.
-pub fn is_junk_container(dom: &Dom, a: &Analysis, i: usize) -> bool {
+pub(crate) fn is_junk_container(dom: &Dom, a: &Analysis, i: usize) -> bool {
     let tag = dom.tag(i);
     if !matches!(
         tag,

@@ -13,12 +13,19 @@ use chrono::{
 };
 use regex::Regex;
 
+use super::dom::Dom;
+use super::headline::around_headline;
+use super::words::{
+    DATE_CLASS_WORDS, MONTHS, PUBLISHED_STEM, RELATIVE_AGO_AFTER, RELATIVE_AGO_BEFORE,
+    RELATIVE_UNITS, RELATIVE_UNIT_SECONDS, THAI_MONTHS, UPDATE_CLASS_WORDS, UPDATE_WORDS,
+};
+
 /// The time zone a page most likely means when it writes a time without one: a fixed
 /// offset, or a standard offset with the European or North American summer-time rule (the
 /// two rules cover nearly every site that changes clocks; a full zone database would weigh
 /// more than all the rest of the extractor).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Zone {
+pub(crate) enum Zone {
     Fixed(FixedOffset),
     /// Standard offset in hours; summer time (+1 h) from the last Sunday of March to the
     /// last Sunday of October, both at 01:00 UTC.
@@ -35,13 +42,9 @@ impl From<FixedOffset> for Zone {
 }
 
 impl Zone {
-    pub fn utc() -> Zone {
+    #[cfg(test)]
+    pub(crate) fn utc() -> Zone {
         Zone::Fixed(utc())
-    }
-
-    /// Whether this zone is UTC all year round.
-    pub fn is_utc(self) -> bool {
-        self == Zone::utc()
     }
 
     /// The offset in force at a moment given in this zone's standard time.
@@ -68,7 +71,7 @@ impl Zone {
     }
 
     /// A wall-clock time in this zone.
-    pub fn local(self, local: NaiveDateTime) -> Option<DateTime<FixedOffset>> {
+    pub(crate) fn local(self, local: NaiveDateTime) -> Option<DateTime<FixedOffset>> {
         // Reading wall-clock time as standard time is off only within the hour of a change.
         self.offset_at_standard(local)
             .from_local_datetime(&local)
@@ -76,7 +79,7 @@ impl Zone {
     }
 
     /// An instant, written with this zone's offset at that instant.
-    pub fn at<Tz: TimeZone>(self, t: &DateTime<Tz>) -> DateTime<FixedOffset> {
+    pub(crate) fn at<Tz: TimeZone>(self, t: &DateTime<Tz>) -> DateTime<FixedOffset> {
         let utc = t.naive_utc();
         let standard = match self {
             Zone::Fixed(offset) => return t.with_timezone(&offset),
@@ -104,9 +107,190 @@ fn nth_sunday(year: i32, month: u32, n: u8) -> NaiveDate {
     NaiveDate::from_weekday_of_month_opt(year, month, Weekday::Sun, n).unwrap_or_default()
 }
 
+/// The article's publication and update dates: declared ones, read in the page's zone, else
+/// the ones printed near the headline; none that no feed could carry. `declared` is the
+/// page's own (published, updated) strings, as `metadata` reads them.
+pub(crate) fn published_and_updated(
+    dom: &Dom,
+    declared: (Option<&str>, Option<&str>),
+    language: Option<&str>,
+    host: Option<&str>,
+    headline: Option<usize>,
+    fetched_at: DateTime<Utc>,
+) -> SeenDates {
+    let zone = page_zone(language, host);
+    let month_first = month_first(language, host);
+    let seen = visible_dates(dom, headline, zone, month_first, fetched_at);
+    // A declared machine date in UTC is rewritten in the page's offset (a date without a
+    // time is local midnight and stays as it is); a declared date that is only text
+    // ("November 19, 2019") gives way to the visible line of the same day, which has the time.
+    let declared_date = |value: Option<&str>, seen: Option<DateTime<FixedOffset>>| {
+        let value = value?;
+        if let Some(d) = parse_machine(value, zone) {
+            return Some(if value.contains(':') {
+                localize(dom, d, zone)
+            } else {
+                d
+            });
+        }
+        let d = parse_visible(value, zone, month_first)?;
+        Some(
+            seen.filter(|s| s.date_naive() == d.date_naive())
+                .unwrap_or(d),
+        )
+    };
+    SeenDates {
+        published: declared_date(declared.0, seen.published)
+            .or(seen.published)
+            .filter(plausible_date),
+        updated: declared_date(declared.1, seen.updated)
+            .or(seen.updated)
+            .filter(plausible_date),
+    }
+}
+/// Splits a date line at its update word: ("Published 5:12 AM", "7:05 AM").
+fn split_update(text: &str) -> (&str, Option<&str>) {
+    let lower = text.to_lowercase();
+    if lower.len() != text.len() {
+        // Case mapping changed byte offsets; search the original with ASCII folding only.
+        let hit = UPDATE_WORDS
+            .iter()
+            .filter_map(|w| find_ascii_ci(text, w).map(|p| (p, w.len())))
+            .min();
+        return match hit {
+            Some((p, len)) => (&text[..p], Some(&text[p + len..])),
+            None => (text, None),
+        };
+    }
+    let hit = UPDATE_WORDS
+        .iter()
+        .filter_map(|w| lower.find(w).map(|p| (p, w.len())))
+        .min();
+    match hit {
+        Some((p, len)) => (&text[..p], Some(&text[p + len..])),
+        None => (text, None),
+    }
+}
+
+fn find_ascii_ci(text: &str, word: &str) -> Option<usize> {
+    text.char_indices().map(|(i, _)| i).find(|&i| {
+        text.get(i..i + word.len())
+            .is_some_and(|s| s.to_lowercase() == word)
+    })
+}
+
+#[derive(Debug, Default, PartialEq)]
+pub(crate) struct SeenDates {
+    pub(crate) published: Option<DateTime<FixedOffset>>,
+    pub(crate) updated: Option<DateTime<FixedOffset>>,
+}
+
+/// The dates printed near the headline. A line is split at its update word ("Updated",
+/// "Diperbarui", "Cập nhật", "Mis à jour"…) so that the update is not taken for the
+/// publication; an element whose class says update holds only the update.
+fn visible_dates(
+    dom: &Dom,
+    headline: Option<usize>,
+    zone: Zone,
+    month_first: bool,
+    fetched_at: DateTime<Utc>,
+) -> SeenDates {
+    let mut seen = SeenDates::default();
+    let Some(start) = headline.or_else(|| dom.elements_named("body").next()) else {
+        return seen;
+    };
+    let mut candidates: Vec<(usize, String)> = Vec::new();
+    for i in around_headline(dom, start) {
+        if matches!(dom.tag(i), "script" | "style" | "a" | "h1") || dom.end(i) - i > 12 {
+            continue;
+        }
+        let text = dom.text(i);
+        if text.len() <= 160 && text.chars().any(|c| c.is_ascii_digit()) {
+            candidates.push((i, text));
+        }
+    }
+    let dateish = |i: usize| {
+        let ci = dom.class_and_id(i);
+        DATE_CLASS_WORDS.iter().any(|w| ci.contains(w)) || dom.tag(i) == "time"
+    };
+    let update_class = |i: usize| {
+        let ci = dom.class_and_id(i);
+        UPDATE_CLASS_WORDS.iter().any(|w| ci.contains(w))
+    };
+    // Elements whose class says date come first, unless a plain one is much nearer.
+    let mut ordered: Vec<&(usize, String)> = candidates.iter().collect();
+    ordered.sort_by_key(|(i, _)| i.abs_diff(start) + if dateish(*i) { 0 } else { 40 });
+    let read = |text: &str| {
+        parse_visible(text, zone, month_first).or_else(|| parse_relative(text, fetched_at, zone))
+    };
+    for (i, text) in ordered {
+        let (published_part, updated_part) = split_update(text);
+        let whole_is_update = updated_part.is_none()
+            && update_class(*i)
+            && !text.to_lowercase().contains(PUBLISHED_STEM);
+        let attr = dom
+            .attr(*i, "datetime")
+            .and_then(|d| parse_machine(d, zone));
+        if whole_is_update || (updated_part.is_some() && update_class(*i)) {
+            if seen.updated.is_none() {
+                seen.updated = attr.or_else(|| read(updated_part.unwrap_or(text)));
+            }
+            if !whole_is_update && seen.published.is_none() {
+                seen.published = read(published_part);
+            }
+        } else {
+            if seen.published.is_none() {
+                seen.published = attr.or_else(|| read(published_part));
+            }
+            if seen.updated.is_none() {
+                seen.updated = updated_part.and_then(read);
+            }
+        }
+        if seen.published.is_some() && seen.updated.is_some() {
+            break;
+        }
+    }
+    seen
+}
+
+/// A declared time in UTC (Yoast, Guardian- and G1-like sites) written the way the page
+/// itself writes it: with the offset of a `<time datetime>` for the same instant, else of
+/// any `<time>` on the page, else of the zone the site is in.
+fn localize(dom: &Dom, d: DateTime<FixedOffset>, zone: Zone) -> DateTime<FixedOffset> {
+    if d.offset().local_minus_utc() != 0 {
+        return d;
+    }
+    let mut site_offset = None;
+    for i in 0..dom.len() {
+        let Some(value) = dom.attr(i, "datetime") else {
+            continue;
+        };
+        let Some(t) = parse_machine(value, utc()) else {
+            continue;
+        };
+        if t.offset().local_minus_utc() == 0 {
+            continue;
+        }
+        if t == d {
+            return t;
+        }
+        site_offset.get_or_insert(*t.offset());
+    }
+    if let Some(offset) = site_offset {
+        return d.with_timezone(&offset);
+    }
+    zone.at(&d)
+}
+
+/// Dates a page can mean: a typo or a mangled page gives years like 20240 or 0007, which no
+/// feed format can carry (RFC 822 wants four digits) and no reader would believe.
+pub(crate) fn plausible_date(date: &DateTime<FixedOffset>) -> bool {
+    (1800..=2200).contains(&Datelike::year(date))
+}
+
 /// Parses the date formats found in metadata: RFC 3339 and its common near-misses,
 /// RFC 2822, and bare dates. `zone` is used when the value carries no offset.
-pub fn parse_machine(value: &str, zone: impl Into<Zone>) -> Option<DateTime<FixedOffset>> {
+pub(crate) fn parse_machine(value: &str, zone: impl Into<Zone>) -> Option<DateTime<FixedOffset>> {
     let zone = zone.into();
     let v = value.trim();
     if v.is_empty() {
@@ -160,7 +344,7 @@ pub fn parse_machine(value: &str, zone: impl Into<Zone>) -> Option<DateTime<Fixe
 /// `zone` when it names none. `month_first` says whether `01/02/2024` means January 2nd.
 /// The time may follow the date ("17/07/2024 10:15") or come just before it
 /// ("5:12 AM EDT, July 17, 2024"), and may carry a bare offset ("10:15 +02:00").
-pub fn parse_visible(
+pub(crate) fn parse_visible(
     text: &str,
     zone: impl Into<Zone>,
     month_first: bool,
@@ -194,7 +378,7 @@ pub fn parse_visible(
 
 /// Reads "3 hours ago", "2 jam lalu", "5 phút trước" against the time the page was fetched,
 /// and writes the result in the page's zone.
-pub fn parse_relative(
+pub(crate) fn parse_relative(
     text: &str,
     now: DateTime<Utc>,
     zone: impl Into<Zone>,
@@ -203,52 +387,17 @@ pub fn parse_relative(
     let c = RELATIVE.captures(&lower)?;
     let amount: i64 = c.get(1).or_else(|| c.get(3))?.as_str().parse().ok()?;
     let unit = c.get(2).or_else(|| c.get(4))?.as_str();
-    let seconds = match unit {
-        u if u.starts_with("sec")
-            || u.starts_with("det")
-            || u == "giây"
-            || u.starts_with("seg") =>
-        {
-            1
-        }
-        u if u.starts_with("min") || u == "menit" || u == "phút" => 60,
-        u if u.starts_with("hour")
-            || u.starts_with("hr")
-            || u == "jam"
-            || u == "giờ"
-            || u.starts_with("stunde")
-            || u.starts_with("heure")
-            || u.starts_with("hora")
-            || u.starts_with("or")
-            || u.starts_with("uur") =>
-        {
-            3600
-        }
-        u if u.starts_with("day")
-            || u == "hari"
-            || u == "ngày"
-            || u.starts_with("tag")
-            || u.starts_with("jour")
-            || u.starts_with("día")
-            || u.starts_with("dia")
-            || u.starts_with("giorn")
-            || u.starts_with("dag") =>
-        {
-            86_400
-        }
-        u if u.starts_with("week") || u == "minggu" || u == "tuần" || u.starts_with("semana") => {
-            7 * 86_400
-        }
-        _ => return None,
-    };
-    let then = now - Duration::seconds(amount.checked_mul(seconds)?);
+    let (seconds, _, _) = RELATIVE_UNIT_SECONDS.iter().find(|(_, prefixes, words)| {
+        prefixes.iter().any(|p| unit.starts_with(p)) || words.contains(&unit)
+    })?;
+    let then = now - Duration::seconds(amount.checked_mul(*seconds)?);
     Some(zone.into().at(&then))
 }
 
 /// The zone a page most likely means when it names none, from the country its address
 /// or language tag names, else from its language; UTC when none of them says (English,
 /// Spanish and Portuguese span too many zones to guess from the language alone).
-pub fn page_zone(language: Option<&str>, host: Option<&str>) -> Zone {
+pub(crate) fn page_zone(language: Option<&str>, host: Option<&str>) -> Zone {
     let primary = language.map(primary_subtag).unwrap_or_default();
     let tld_country = host.and_then(country_of_host);
     let region = language.and_then(region_subtag);
@@ -305,7 +454,7 @@ fn region_subtag(language: &str) -> Option<String> {
 
 /// Whether a page writes numeric dates month first (`07/17/2024`): American English and
 /// Filipino do; English elsewhere (a `.co.uk`, `.au` or `.in` site, or `en-GB`) does not.
-pub fn month_first(language: Option<&str>, host: Option<&str>) -> bool {
+pub(crate) fn month_first(language: Option<&str>, host: Option<&str>) -> bool {
     let Some(language) = language else {
         return false;
     };
@@ -325,7 +474,7 @@ pub fn month_first(language: Option<&str>, host: Option<&str>) -> bool {
     }
 }
 
-pub fn utc() -> FixedOffset {
+pub(crate) fn utc() -> FixedOffset {
     FixedOffset::east_opt(0).expect("zero offset is valid")
 }
 
@@ -387,24 +536,15 @@ static THAI_DATE: LazyLock<Regex> = LazyLock::new(|| {
     ))
     .expect("valid regex")
 });
-const THAI_MONTHS: [[&str; 2]; 12] = [
-    ["มกราคม", "ม.ค."],
-    ["กุมภาพันธ์", "ก.พ."],
-    ["มีนาคม", "มี.ค."],
-    ["เมษายน", "เม.ย."],
-    ["พฤษภาคม", "พ.ค."],
-    ["มิถุนายน", "มิ.ย."],
-    ["กรกฎาคม", "ก.ค."],
-    ["สิงหาคม", "ส.ค."],
-    ["กันยายน", "ก.ย."],
-    ["ตุลาคม", "ต.ค."],
-    ["พฤศจิกายน", "พ.ย."],
-    ["ธันวาคม", "ธ.ค."],
-];
+/// "3 hours ago" (a number, a unit, a word for ago) or "vor 3 Stunden" (ago first, the unit
+/// read by [`parse_relative`]), in the words of [`RELATIVE_UNITS`] and the `RELATIVE_AGO_*`.
 static RELATIVE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"\b([0-9]{1,3})\s*(seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|detik|menit|jam|hari|minggu|giây|phút|giờ|ngày|tuần|stunden?|tagen?|heures?|jours?|horas?|días?|dias?|minuti|ore|giorni|uur|dagen)\s*(?:ago|(?:yang\s+)?lalu|trước|her|auparavant|fa|geleden)\b|\b(?:vor|il y a|hace|há)\s+([0-9]{1,3})\s*([a-zà-ÿ]+)",
-    )
+    Regex::new(&format!(
+        r"\b([0-9]{{1,3}})\s*({})\s*(?:{})\b|\b(?:{})\s+([0-9]{{1,3}})\s*([a-zà-ÿ]+)",
+        RELATIVE_UNITS.join("|"),
+        RELATIVE_AGO_AFTER.join("|"),
+        RELATIVE_AGO_BEFORE.join("|"),
+    ))
     .expect("valid regex")
 });
 static TIME: LazyLock<Regex> = LazyLock::new(|| {
@@ -592,75 +732,6 @@ fn find_zone(rest: &str, north_american: bool) -> Option<Zone> {
     FixedOffset::east_opt((hours * 3600.0) as i32).map(Zone::from)
 }
 
-/// Month names and common abbreviations in the languages feedgen's users read most.
-const MONTHS: [&[&str]; 12] = [
-    &[
-        "january", "jan", "januari", "januar", "janvier", "enero", "janeiro", "gennaio", "ene",
-    ],
-    &[
-        "february",
-        "feb",
-        "februari",
-        "februar",
-        "février",
-        "fevrier",
-        "febrero",
-        "fevereiro",
-        "febbraio",
-        "fév",
-        "peb",
-        "pebruari",
-    ],
-    &[
-        "march", "mar", "maret", "märz", "maerz", "mars", "marzo", "março", "maart", "mrt",
-    ],
-    &["april", "apr", "avril", "abril", "aprile", "avr"],
-    &["may", "mei", "mai", "mayo", "maio", "maggio"],
-    &["june", "jun", "juni", "juin", "junio", "junho", "giugno"],
-    &[
-        "july", "jul", "juli", "juillet", "julio", "julho", "luglio", "juil",
-    ],
-    &[
-        "august", "aug", "agustus", "agu", "agt", "août", "aout", "agosto", "augustus", "ago",
-    ],
-    &[
-        "september",
-        "sep",
-        "sept",
-        "septembre",
-        "septiembre",
-        "setembro",
-        "settembre",
-        "set",
-    ],
-    &[
-        "october", "oct", "oktober", "okt", "octobre", "octubre", "outubro", "ottobre", "out",
-    ],
-    &[
-        "november",
-        "nov",
-        "nopember",
-        "novembre",
-        "noviembre",
-        "novembro",
-        "nop",
-    ],
-    &[
-        "december",
-        "dec",
-        "desember",
-        "dezember",
-        "des",
-        "dez",
-        "décembre",
-        "decembre",
-        "diciembre",
-        "dezembro",
-        "dicembre",
-        "déc",
-    ],
-];
-
 fn month_number(name: &str) -> Option<u32> {
     MONTHS
         .iter()
@@ -671,6 +742,10 @@ fn month_number(name: &str) -> Option<u32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::extract::extract;
+    use crate::extract::headline::SideMatter;
+    use crate::extract::test_pages::{article, at_fetch, page_with_head};
+    use url::Url;
 
     fn offset(hours: i32) -> FixedOffset {
         FixedOffset::east_opt(hours * 3600).unwrap()
@@ -891,5 +966,113 @@ mod tests {
     fn text_without_dates_gives_none() {
         assert!(parse_visible("1.204 kali dibaca", utc(), false).is_none());
         assert!(parse_visible("Room 12/13", utc(), false).is_none());
+    }
+
+    #[test]
+    fn impossible_years_are_no_date() {
+        let html = "<html><head><meta property='article:published_time' content='20240-07-17T10:00:00Z'>\
+            </head><body><article><p>Enough text in this paragraph to be the body of the article, with commas.</p>\
+            </article></body></html>";
+        let a = extract(html, &Url::parse("https://e.org/a").unwrap(), Utc::now()).unwrap();
+        assert!(a.published.is_none_or(|d| plausible_date(&d)));
+    }
+
+    #[test]
+    fn update_lines_are_not_the_publication_date() {
+        let a = article(
+            "<h1>Headline here</h1><p class=dates>Publié le 17 juillet 2024 à 10h15 · Mis à jour le 17 juillet 2024 à 12h05</p>",
+            "https://journal.example.fr/a",
+        );
+        assert_eq!(
+            a.published.unwrap().to_rfc3339(),
+            "2024-07-17T10:15:00+02:00"
+        );
+        assert_eq!(a.updated.unwrap().to_rfc3339(), "2024-07-17T12:05:00+02:00");
+        let a = article(
+            "<h1>Headline here</h1><div class=read__date><span>2 jam lalu</span> <span>Diperbarui 30 menit lalu</span></div>",
+            "https://portal.example.id/a",
+        );
+        assert_eq!(
+            a.published.unwrap().to_rfc3339(),
+            "2024-07-17T17:00:00+07:00"
+        );
+        assert_eq!(a.updated.unwrap().to_rfc3339(), "2024-07-17T18:30:00+07:00");
+    }
+
+    #[test]
+    fn dates_above_the_headline_count_but_not_related_lists() {
+        let a = article(
+            "<span class=date>Thứ tư, 17/7/2024, 10:15 (GMT+7)</span><h1>Headline here</h1>\
+             <section class=more-stories><a href=/x>Other</a><span class=time>1 day ago</span></section>",
+            "https://bao.example.vn/a",
+        );
+        assert_eq!(
+            a.published.unwrap().to_rfc3339(),
+            "2024-07-17T10:15:00+07:00"
+        );
+        let a = article(
+            "<h1>Headline here</h1><span class=meta>3 hours ago</span>\
+             <section class=more-stories><a href=/x>Other</a><span class=time>1 day ago</span></section>",
+            "https://tech.example.net/a",
+        );
+        assert_eq!(
+            a.published.unwrap().to_rfc3339(),
+            "2024-07-17T09:00:00+00:00"
+        );
+    }
+
+    #[test]
+    fn declared_dates_keep_their_day_and_gain_the_visible_time() {
+        let html = "<html><head><meta property='article:published_time' content='2014-09-15'>\
+            <script type='application/ld+json'>{\"@type\":\"Article\",\"headline\":\"Headline here\",\
+            \"dateModified\":\"November 19, 2019\"}</script></head><body>\
+            <h1>Headline here</h1><p class=meta>Updated November 19, 2019, 6:21 AM EST</p>\
+            <time datetime='2019-11-19T06:34:04-05:00'>comment</time>";
+        let a = extract(
+            &page_with_head(html),
+            &Url::parse("https://e.example.com/a").unwrap(),
+            at_fetch(),
+        )
+        .unwrap();
+        assert_eq!(
+            a.published.unwrap().to_rfc3339(),
+            "2014-09-15T00:00:00+00:00"
+        );
+        assert_eq!(a.updated.unwrap().to_rfc3339(), "2019-11-19T06:21:00-05:00");
+    }
+
+    #[test]
+    fn taxonomy_classes_do_not_make_the_article_side_matter() {
+        let html = "<html><body><article class='post category-top-stories'><h1>Headline here</h1>\
+            <div class=entry-meta><span class='entry-date published'>November 19, 2019, 6:21 AM EST</span></div>\
+            <section class=related-stories><span class=date>November 18, 2019</span></section></article>";
+        let dom = Dom::parse(html);
+        let h = dom.elements_named("h1").next();
+        let seen = visible_dates(&dom, h, Zone::utc(), true, at_fetch());
+        assert_eq!(
+            seen.published.unwrap().to_rfc3339(),
+            "2019-11-19T06:21:00-05:00"
+        );
+        let related = dom.elements_named("section").next().unwrap();
+        assert!(SideMatter::new(&dom).contains(related + 1));
+    }
+
+    #[test]
+    fn declared_utc_is_written_in_the_page_offset() {
+        let html = "<time datetime='2024-07-16T10:05:00-04:00'>July 16</time>";
+        let dom = Dom::parse(html);
+        let utc = DateTime::parse_from_rfc3339("2024-07-16T14:05:00Z").unwrap();
+        assert_eq!(
+            localize(&dom, utc, Zone::utc()).to_rfc3339(),
+            "2024-07-16T10:05:00-04:00"
+        );
+        let dom = Dom::parse("<p>no times</p>");
+        assert_eq!(
+            localize(&dom, utc, Zone::Europe(1)).to_rfc3339(),
+            "2024-07-16T16:05:00+02:00"
+        );
+        // Offsets the declaration gives are kept.
+        let own = DateTime::parse_from_rfc3339("2024-07-16T10:05:00+07:00").unwrap();
+        assert_eq!(localize(&dom, own, Zone::Europe(1)), own);
     }
 }

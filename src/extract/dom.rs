@@ -272,6 +272,12 @@ impl Dom {
         }
     }
 
+    /// Something unique to node `i` while the document lives, for code that keys facts by
+    /// node identity (CSS matching's caches).
+    pub fn identity(&self, i: usize) -> &impl Sized {
+        &self.nodes[i]
+    }
+
     pub fn is_element(&self, i: usize) -> bool {
         self.nodes[i].kind == Kind::Element
     }
@@ -452,7 +458,7 @@ impl Attributes {
     fn push<'a>(
         &mut self,
         attrs: impl Iterator<Item = (&'a LocalName, &'a str)>,
-        also: Vec<Attribute>,
+        also: &[Attribute],
     ) -> (u32, u32) {
         let start = self.list.len();
         for (name, value) in attrs {
@@ -683,7 +689,7 @@ impl TreeSink for Sink {
             .arena
             .borrow_mut()
             .attributes
-            .push(std::iter::empty(), attrs);
+            .push(std::iter::empty(), &attrs);
         let element = self.create(Data::Element(name, span));
         if flags.template {
             let contents = self.create(Data::Other);
@@ -789,7 +795,7 @@ impl TreeSink for Sink {
                 .collect();
             *span = arena
                 .attributes
-                .push(existing.iter().map(|(n, v)| (n, v.as_str())), attrs);
+                .push(existing.iter().map(|(n, v)| (n, v.as_str())), &attrs);
         }
     }
 

@@ -14,31 +14,32 @@ use url::Url;
 
 use super::content::{class_words, is_block, is_junk_container, Analysis};
 use super::dom::{push_collapsed, Dom, NodeKind};
+use super::words::{AD_LABELS, AD_PLACEHOLDER_WORDS};
 pub use crate::html::escape;
 pub use crate::link::absolute;
 use crate::link::same_site;
 
 /// The cleaned body.
 #[derive(Debug, Default, Clone)]
-pub struct Body {
-    pub html: String,
+pub(crate) struct Body {
+    pub(crate) html: String,
     /// Text of each block (paragraph, heading, list item…), in order.
-    pub blocks: Vec<String>,
+    pub(crate) blocks: Vec<String>,
     /// Indices into `blocks` of running text: not captions, the blocks a summary is made of.
-    pub prose: Vec<usize>,
+    pub(crate) prose: Vec<usize>,
     /// Absolute URL of the first image in the body.
-    pub first_image: Option<Url>,
+    pub(crate) first_image: Option<Url>,
 }
 
 impl Body {
     /// The running text, blocks separated by blank lines. Captions stay in the HTML, next
     /// to their image, but are left out here: read as text they interrupt the article.
-    pub fn text(&self) -> String {
+    pub(crate) fn text(&self) -> String {
         self.prose_blocks().collect::<Vec<_>>().join("\n\n")
     }
 
     /// The running-text blocks, in order.
-    pub fn prose_blocks(&self) -> impl Iterator<Item = &str> {
+    pub(crate) fn prose_blocks(&self) -> impl Iterator<Item = &str> {
         self.prose.iter().map(|&i| self.blocks[i].as_str())
     }
 }
@@ -109,8 +110,11 @@ const DROP_WHEN_EMPTY: [&str; 20] = [
 ];
 
 static AD_PLACEHOLDER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\[\s*(?:iklan|ads?|advert[a-z]*|advertisement|banner|quangcao|quảng cáo|werbung|anuncio|publicit[eé])[\s_-]*[0-9]*\s*\]")
-        .expect("valid regex")
+    Regex::new(&format!(
+        r"(?i)\[\s*(?:{})[\s_-]*[0-9]*\s*\]",
+        AD_PLACEHOLDER_WORDS.join("|")
+    ))
+    .expect("valid regex")
 });
 
 /// Builds the placeholder pattern and the sanitiser now rather than on the first page.
@@ -122,7 +126,7 @@ pub(crate) fn warm_up() {
 /// Raw HTML handed to the sanitiser at a time (see [`render`]).
 const SANITISE_PIECE: usize = 16 * 1024;
 
-pub fn render(dom: &Dom, a: &Analysis, roots: &[usize], base: &Url, title: &str) -> Body {
+pub(crate) fn render(dom: &Dom, a: &Analysis, roots: &[usize], base: &Url, title: &str) -> Body {
     let mut w = Writer {
         dom,
         base,
@@ -294,26 +298,6 @@ fn is_date_line(dom: &Dom, a: &Analysis, i: usize) -> bool {
     }
     a.text_len[block] <= len + 2
 }
-
-/// Labels that stand where an advertisement was ("Advertisement", "Iklan", "Anzeige").
-const AD_LABELS: [&str; 16] = [
-    "ad",
-    "ads",
-    "advert",
-    "advertisement",
-    "advertising",
-    "anzeige",
-    "werbung",
-    "publicidad",
-    "publicité",
-    "publicidade",
-    "pubblicità",
-    "iklan",
-    "quảng cáo",
-    "реклама",
-    "reklama",
-    "sponsored",
-];
 
 /// An element whose whole text is an advertisement's label.
 fn is_ad_label(dom: &Dom, a: &Analysis, i: usize) -> bool {

@@ -9,9 +9,9 @@
 //! every URL comes with its [`Provenance`]; only the user may name local files, and a URL
 //! the user did not write may not reach an internal address (see [`address`]).
 
-pub mod address;
+pub(crate) mod address;
 pub mod charset;
-pub mod politeness;
+pub(crate) mod politeness;
 pub mod robots;
 pub mod settings;
 
@@ -72,7 +72,7 @@ pub struct Page {
     /// One of the run's `concurrency` slots, held from the request until the page is
     /// dropped, i.e. until its parsing and extraction are done. Without it, pages fetched
     /// faster than the cores can extract them pile up in memory for the whole run.
-    pub slot: Option<std::sync::Arc<politeness::Slot>>,
+    pub slot: Option<Arc<politeness::Slot>>,
 }
 
 /// What a server gave us to ask "has it changed?" next time.
@@ -386,7 +386,7 @@ impl Fetcher {
         ));
         let mut result = result;
         if let Ok(Fetched::Page(page)) = &mut result {
-            page.slot = Some(std::sync::Arc::new(turn.into_slot()));
+            page.slot = Some(Arc::new(turn.into_slot()));
         }
         result
     }
@@ -569,7 +569,7 @@ impl Fetcher {
             html,
             validators: Validators::default(),
             fresh_until: None,
-            slot: slot.map(std::sync::Arc::new),
+            slot: slot.map(Arc::new),
         })
     }
 

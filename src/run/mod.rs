@@ -22,14 +22,14 @@ use crate::store::state::State;
 pub use crate::store::Saved;
 pub use feed::{assemble, unreachable_link};
 pub use lock::{lock_output, RunError, LOCK_FILE};
-pub use report::{FeedError, FeedReport, Severity, Summary};
+pub use report::{FeedError, FeedReport, RunReport, Severity, Summary};
 
 /// Runs every feed of `config`, calling `on_notice` with each problem as it happens.
 pub async fn run(
     config: &Config,
     options: RunOptions,
     on_notice: impl Fn(Severity, &str) + Send + Sync + 'static,
-) -> Result<Summary, RunError> {
+) -> Result<RunReport, RunError> {
     let on_notice = Arc::new(on_notice);
     let on_error = {
         let on_notice = on_notice.clone();
@@ -87,6 +87,7 @@ pub async fn run(
         ..Summary::default()
     };
     let total = config.feeds.len();
+    let mut feeds = Vec::with_capacity(total);
     let mut finished = 0;
     while let Some(done) = tasks.join_next().await {
         finished += 1;
@@ -110,6 +111,7 @@ pub async fn run(
         summary.new_entries += report.new_entries;
         summary.pages += report.pages;
         summary.errors += report.errors.len();
+        feeds.push(report);
     }
     let mut side_files = Vec::new();
     if config.stylesheet {
@@ -136,7 +138,7 @@ pub async fn run(
         .not_modified
         .load(Ordering::Relaxed);
     summary.seconds = started.elapsed().as_secs_f64();
-    Ok(summary)
+    Ok(RunReport { summary, feeds })
 }
 
 /// Feeds worked on at once. A feed keeps every article it extracted until it is saved, so a

@@ -27,6 +27,13 @@ pub enum FeedError {
     },
 }
 
+/// A whole run: its totals and how each feed went, in the order the feeds finished.
+#[derive(Debug, Serialize)]
+pub struct RunReport {
+    pub summary: Summary,
+    pub feeds: Vec<FeedReport>,
+}
+
 /// How one feed of a run went.
 #[derive(Debug, Serialize)]
 pub struct FeedReport {
@@ -119,5 +126,38 @@ impl Summary {
             self.errors,
             self.seconds
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_report_serialises_with_its_errors_in_words() {
+        let mut feed = FeedReport {
+            name: "news".into(),
+            saved: Some(Saved::Unchanged),
+            new_entries: 0,
+            pages: 2,
+            errors: Vec::new(),
+            warnings: vec!["news: a warning".into()],
+        };
+        feed.store_failed(StoreError::Crashed("disk on fire".into()));
+        assert!(
+            std::error::Error::source(&feed.errors[0]).is_some(),
+            "cause kept"
+        );
+        let report = RunReport {
+            summary: Summary::default(),
+            feeds: vec![feed],
+        };
+        let json = serde_json::to_value(&report).unwrap();
+        assert_eq!(json["feeds"][0]["saved"], "unchanged");
+        let error = json["feeds"][0]["errors"][0].as_str().unwrap();
+        assert!(
+            error.starts_with("news: ") && error.contains("disk on fire"),
+            "{error}"
+        );
     }
 }

@@ -14,6 +14,7 @@ use url::Url;
 
 use super::{discover, partial, Candidate, CompiledSelectors, Plan, Source};
 use crate::extract::budget::{self, Stopped};
+use crate::extract::dom::Dom;
 use crate::extract::{self, Article, ExtractError};
 use crate::feed::Entry;
 use crate::fetch::robots::Robots;
@@ -358,8 +359,9 @@ async fn detect_page_or_listing(session: &Session, feed: &Plan, page: Page) -> D
     // One page, one budget: its links and its article are read in the same step.
     let named = public_url.clone();
     let read = session.cpu(&named, move || {
-        let links = discover::discover(&page.html, &page.url);
-        let article = extract::extract(&page.html, &public_url, fetched_at);
+        let dom = Dom::parse(&page.html);
+        let links = discover::discover_parsed(&dom, &page.url);
+        let article = extract::extract_parsed(&dom, &public_url, fetched_at);
         Ok((links, article.map_err(SourceError::from)))
     });
     let (links, article) = match read.await {
@@ -422,7 +424,7 @@ fn from_candidate(feed: &Plan, c: Candidate) -> Outcome {
         format!("<p>{}</p>", crate::html::escape(&summary))
     };
     let article = Article {
-        url: url.clone(),
+        url,
         canonical_url: None,
         title,
         authors: c.authors.clone(),

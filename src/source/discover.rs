@@ -10,128 +10,18 @@
 use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, FixedOffset};
-use scraper::{ElementRef, Html, Selector};
 use url::Url;
 
+use super::css::Css;
 use super::{Candidate, Selectors};
 use crate::extract::dom::{Dom, NodeKind};
-use crate::extract::nesting::limit_attributes;
+use crate::extract::words::{FURNITURE_WORDS, NOT_ARTICLE_SEGMENTS, PAGING_PARAMS};
 use crate::extract::{budget, dates};
 use crate::link::absolute;
 use crate::link::{clean_link, same_form_as, same_site};
 
 /// Score a link needs to count as an article link.
 const THRESHOLD: f64 = 2.5;
-
-/// Path segments that name index, account, legal or utility pages rather than articles,
-/// in the languages feedgen's users read most.
-const NOT_ARTICLE_SEGMENTS: [&str; 70] = [
-    "tag",
-    "tags",
-    "category",
-    "categories",
-    "topic",
-    "topics",
-    "section",
-    "sections",
-    "author",
-    "authors",
-    "page",
-    "search",
-    "login",
-    "signin",
-    "sign-in",
-    "logout",
-    "signup",
-    "register",
-    "account",
-    "user",
-    "profile",
-    "about",
-    "contact",
-    "privacy",
-    "privacy-policy",
-    "terms",
-    "help",
-    "faq",
-    "subscribe",
-    "newsletter",
-    "feed",
-    "rss",
-    "cart",
-    "shop",
-    "wp-login.php",
-    "label",
-    "cookies",
-    "cookie",
-    "settings",
-    "sitemap",
-    "archive",
-    "archives",
-    "archiv",
-    "impressum",
-    "datenschutz",
-    "kontakt",
-    "agb",
-    "abo",
-    "abonnement",
-    "plan-du-site",
-    "mentions-legales",
-    "politique-de-confidentialite",
-    "rubrique",
-    "rubrik",
-    "thema",
-    "themen",
-    "dossier",
-    "categoria",
-    "tema",
-    "temas",
-    "kategori",
-    "topik",
-    "penulis",
-    "langganan",
-    "fokus",
-    "chuyen-muc",
-    "tac-gia",
-    "su-kien",
-    "autor",
-    "auteur",
-];
-
-/// Query parameters that page through an index.
-const PAGING_PARAMS: [&str; 10] = [
-    "page", "paged", "offset", "start", "seite", "pagina", "halaman", "trang", "pg", "p_page",
-];
-
-/// Class or id words of link containers that hold site furniture, not articles.
-const FURNITURE_WORDS: [&str; 26] = [
-    "nav",
-    "navbar",
-    "menu",
-    "footer",
-    "breadcrumb",
-    "breadcrumbs",
-    "pagination",
-    "pager",
-    "tags",
-    "tagcloud",
-    "share",
-    "social",
-    "login",
-    "account",
-    "ad",
-    "ads",
-    "advert",
-    "topbar",
-    "cookie",
-    "cookies",
-    "consent",
-    "gdpr",
-    "pied",
-    "copyright",
-    "legal",
-    "sitemap",
-];
 
 /// Links of a page that discovery reads; the rest are ignored. The biggest front pages
 /// have a couple of thousand; a page with far more is a link farm or an attack, and its
@@ -144,8 +34,12 @@ pub const MAX_CANDIDATES: usize = 1_000;
 
 /// The article links of an index page, in page order, each once.
 pub fn discover(html: &str, page_url: &Url) -> Vec<Candidate> {
-    let dom = Dom::parse(html);
-    let base = base_of(&dom, page_url);
+    discover_parsed(&Dom::parse(html), page_url)
+}
+
+/// [`discover`] on a page already parsed.
+pub fn discover_parsed(dom: &Dom, page_url: &Url) -> Vec<Candidate> {
+    let base = base_of(dom, page_url);
     let page_clean = clean_link(page_url);
     // First every same-site link with its own evidence, then the evidence of repetition.
     let mut links: Vec<(Url, usize, f64)> = Vec::new();
@@ -161,7 +55,7 @@ pub fn discover(html: &str, page_url: &Url) -> Vec<Candidate> {
         if url == page_clean || url.path() == "/" {
             continue;
         }
-        let score = url_score(&url) + text_score(&link_text(&dom, i)) + context_score(&dom, i);
+        let score = url_score(&url) + text_score(&link_text(dom, i)) + context_score(dom, i);
         links.push((url, i, score));
     }
     let templates = template_counts(&links);
@@ -193,7 +87,7 @@ pub fn discover(html: &str, page_url: &Url) -> Vec<Candidate> {
         .into_iter()
         .map(|(url, anchors)| {
             budget::tick();
-            candidate_from_links(&dom, &base, url, &anchors)
+            candidate_from_links(dom, &base, url, &anchors)
         })
         .collect()
 }
@@ -554,12 +448,12 @@ pub enum SelectError {
 pub struct CompiledSelectors {
     /// As written, for messages.
     pub written: Selectors,
-    item: Selector,
-    link: Option<Selector>,
-    title: Option<Selector>,
-    date: Option<Selector>,
-    summary: Option<Selector>,
-    image: Option<Selector>,
+    item: Css,
+    link: Option<Css>,
+    title: Option<Css>,
+    date: Option<Css>,
+    summary: Option<Css>,
+    image: Option<Css>,
 }
 
 /// Parses every selector of a `[feeds.select]` table.
@@ -577,8 +471,8 @@ pub fn compile(selectors: &Selectors) -> Result<CompiledSelectors, SelectError> 
     })
 }
 
-fn parse_selector(key: &'static str, s: &str) -> Result<Selector, SelectError> {
-    Selector::parse(s).map_err(|e| SelectError::Invalid {
+fn parse_selector(key: &'static str, s: &str) -> Result<Css, SelectError> {
+    Css::parse(s).map_err(|e| SelectError::Invalid {
         key,
         selector: s.to_string(),
         reason: e.to_string(),
@@ -591,7 +485,7 @@ pub fn select(
     page_url: &Url,
     selectors: &CompiledSelectors,
 ) -> Result<Vec<Candidate>, SelectError> {
-    let document = Html::parse_document(&limit_attributes(html));
+    let dom = Dom::parse(html);
     let CompiledSelectors {
         written,
         item,
@@ -601,20 +495,14 @@ pub fn select(
         summary,
         image,
     } = selectors;
-    let base = document
-        .select(&Selector::parse("base[href]").expect("valid selector"))
-        .next()
-        .and_then(|b| b.value().attr("href"))
-        .and_then(|h| page_url.join(h).ok())
-        .unwrap_or_else(|| page_url.clone());
-    let items: Vec<ElementRef> = document.select(item).collect();
+    let base = base_of(&dom, page_url);
+    let items = item.select(&dom, None);
     if items.is_empty() {
         return Err(SelectError::NoItems {
             url: page_url.clone(),
             selector: written.item.clone(),
         });
     }
-    let any_a = Selector::parse("a[href]").expect("valid selector");
     let mut out: Vec<Candidate> = Vec::new();
     let mut seen: HashSet<Url> = HashSet::new();
     for el in items {
@@ -623,49 +511,43 @@ pub fn select(
         }
         budget::tick();
         let link_el = match link {
-            Some(s) => el.select(s).next(),
-            None if el.value().name() == "a" => Some(el),
-            None => el.select(&any_a).next(),
+            Some(s) => s.first(&dom, el),
+            None if dom.tag(el) == "a" => Some(el),
+            None => {
+                (el + 1..dom.end(el)).find(|&j| dom.tag(j) == "a" && dom.attr(j, "href").is_some())
+            }
         };
         let url = link_el
-            .and_then(|l| l.value().attr("href"))
+            .and_then(|l| dom.attr(l, "href"))
             .and_then(|h| absolute(&base, h))
             .filter(|u| {
                 u.scheme() == "file"
                     || (matches!(u.scheme(), "http" | "https") && same_site(u, page_url))
             })
             .map(|u| same_form_as(&clean_link(&u), page_url));
-        let text_of = |s: &Option<Selector>| {
-            s.as_ref()
-                .and_then(|s| el.select(s).next())
-                .map(|e| squash(&e.text().collect::<String>()))
+        let first = |s: &Option<Css>| s.as_ref().and_then(|s| s.first(&dom, el));
+        let text_of = |s: &Option<Css>| {
+            first(s)
+                .map(|e| squash(&dom.text(e)))
                 .filter(|t| !t.is_empty())
         };
-        let published = date
-            .as_ref()
-            .and_then(|s| el.select(s).next())
-            .and_then(|e| {
-                let zone = dates::utc();
-                e.value()
-                    .attr("datetime")
-                    .or_else(|| e.value().attr("content"))
-                    .and_then(|d| dates::parse_machine(d, zone))
-                    .or_else(|| dates::parse_visible(&e.text().collect::<String>(), zone, false))
-            });
-        let image_url = image
-            .as_ref()
-            .and_then(|s| el.select(s).next())
-            .and_then(|e| {
-                let v = e.value();
-                v.attr("data-src")
-                    .or_else(|| v.attr("src"))
-                    .or_else(|| v.attr("content"))
-                    .or_else(|| v.attr("href"))
-            });
+        let published = first(date).and_then(|e| {
+            let zone = dates::utc();
+            dom.attr(e, "datetime")
+                .or_else(|| dom.attr(e, "content"))
+                .and_then(|d| dates::parse_machine(d, zone))
+                .or_else(|| dates::parse_visible(&dom.text(e), zone, false))
+        });
+        let image_url = first(image).and_then(|e| {
+            dom.attr(e, "data-src")
+                .or_else(|| dom.attr(e, "src"))
+                .or_else(|| dom.attr(e, "content"))
+                .or_else(|| dom.attr(e, "href"))
+        });
         let candidate = Candidate {
             title: text_of(title).or_else(|| {
                 link_el
-                    .map(|l| squash(&l.text().collect::<String>()))
+                    .map(|l| squash(&dom.text(l)))
                     .filter(|t| !t.is_empty())
             }),
             published,

@@ -1,7 +1,8 @@
 //! Where a feed's entries come from: one article page, an index page whose article links
 //! are followed, or an existing (partial) feed whose items are filled in with full text.
 
-pub mod collect;
+pub(crate) mod collect;
+pub(crate) mod css;
 pub mod discover;
 pub mod partial;
 

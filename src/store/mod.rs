@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
 
-pub mod state;
+pub(crate) mod state;
 
 use crate::feed::{Entry, Feed, Format, ParseError};
 
@@ -510,7 +510,7 @@ mod tests {
         feed.entries = vec![entry("a", 1, false)];
         save(&files, feed.clone(), None, t).unwrap();
         // RSS alone moves on: a second entry, and a corrected title of the first.
-        let mut rss_only = feed.clone();
+        let mut rss_only = feed;
         rss_only.title = "RSS title".into();
         let mut corrected = entry("a", 1, false);
         corrected.title = "corrected in RSS".into();
