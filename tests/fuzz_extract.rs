@@ -74,7 +74,7 @@ fn mutated_seed() -> impl Strategy<Value = Vec<u8>> {
 fn feed_still_parses(html: &str) {
     let now = Utc::now();
     if let Ok(article) = extract(html, &page_url(), now) {
-        let mut feed = Feed::new("Fuzz", url::Url::parse("https://fuzz.example/").ok(), "d");
+        let mut feed = Feed::new("Fuzz", Url::parse("https://fuzz.example/").ok(), "d");
         feed.entries.push(Entry::from_article(&article, now));
         for format in Format::ALL {
             let text = format.render(&feed);

@@ -490,7 +490,7 @@ mod tests {
         )
         .unwrap();
         let loaded = load(&files).unwrap().unwrap();
-        let want = url::Url::from_file_path(dir.path().join("a.html")).unwrap();
+        let want = Url::from_file_path(dir.path().join("a.html")).unwrap();
         assert_eq!(loaded.entries[0].link, want, "resolved against the file");
         std::fs::write(&files[0].path, "<rss><channel><item>").unwrap();
         let err = load(&files).unwrap_err();
