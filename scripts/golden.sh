@@ -16,7 +16,7 @@ mapfile -t pages < <(find tests/fixtures -name '*.html' | sort)
 for p in "${pages[@]}"; do
   name=$(echo "$p" | tr '/' '_')
   for fmt in rss atom json; do
-    ft "$BIN" --url "file:$p" --format $fmt > "$OUT/oneshot/$name.$fmt" 2> "$OUT/oneshot/$name.$fmt.err"
+    ft "$BIN" --url "$p" --format $fmt > "$OUT/oneshot/$name.$fmt" 2> "$OUT/oneshot/$name.$fmt.err"
     echo "exit $?" >> "$OUT/oneshot/$name.$fmt.err"
   done
   ft "$BIN" extract --input "$p" --url "https://example.org/$(basename "$p")" > "$OUT/extract/$name.txt" 2>&1
@@ -35,7 +35,7 @@ rm -rf "$work"
 # --output merges into a file, twice.
 work=/tmp/feedgen-golden-output; rm -rf "$work"; mkdir -p "$work"
 for p in tests/fixtures/seed/seed-rich.html tests/fixtures/seed/seed-bare.html; do
-  ft "$BIN" --url "file:$p" --output "$work/one.xml" --site-url https://kabar.example/ >> "$OUT/output/stderr" 2>&1
+  ft "$BIN" --url "$p" --output "$work/one.xml" --site-url https://kabar.example/ >> "$OUT/output/stderr" 2>&1
 done
 cp "$work/one.xml" "$OUT/output/"; rm -rf "$work"
 # The benchmarks, when ../shared is beside the checkout (pages unpacked into a cache).
