@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 use url::Url;
 
-use super::report::FeedReport;
+use super::report::{FeedChannel, FeedReport};
 use crate::config::{Channel, FeedConfig};
 use crate::feed::{Entry, Feed};
 use crate::source::collect::{collect, Found, Outcome, Session, SourceError};
@@ -189,6 +189,7 @@ pub(crate) async fn update_feed(
     for e in std::mem::take(&mut gathered.failed) {
         report.source_failed(e);
     }
+    report.channel = gathered.stored.as_ref().map(FeedChannel::of);
     if gathered.found.is_empty() {
         if gathered.unchanged > 0 && gathered.stored.is_some() {
             report.saved = Some(Saved::Unchanged);
@@ -207,12 +208,16 @@ pub(crate) async fn update_feed(
         .filter(|f| !gathered.in_feed(&f.entry(now).id))
         .count();
     let assembled = gathered.assemble(&feed.channel, now);
+    let written = FeedChannel::of(&assembled);
     // The articles are in the assembled feed now; a feed's worth of them held through the
     // write would count in the run's peak memory.
     let Gathered { stored, found, .. } = gathered;
     drop(found);
     match save(session, files, assembled, stored, now).await {
-        Ok(saved) => report.saved = Some(saved),
+        Ok(saved) => {
+            report.saved = Some(saved);
+            report.channel = Some(written);
+        }
         Err(e) => report.store_failed(e),
     }
     report

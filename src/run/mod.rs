@@ -13,7 +13,7 @@ use std::time::Instant;
 
 use url::Url;
 
-use crate::config::Config;
+use crate::config::{Config, FeedConfig};
 use crate::feed::{stylesheet, Format};
 use crate::source::collect::Session;
 pub use crate::source::collect::{RunOptions, SourceError};
@@ -22,7 +22,7 @@ use crate::store::state::State;
 pub use crate::store::Saved;
 pub use feed::{assemble, unreachable_link};
 pub use lock::{lock_output, RunError, LOCK_FILE};
-pub use report::{FeedError, FeedReport, RunReport, Severity, Summary};
+pub use report::{FeedChannel, FeedError, FeedReport, RunReport, Severity, Summary};
 
 /// Runs every feed of `config`, calling `on_notice` with each problem as it happens.
 pub async fn run(
@@ -120,9 +120,24 @@ pub async fn run(
             stylesheet::XSL.as_bytes(),
         ));
     }
+    // The channel facts each feed's files now hold, from the run itself: reading every
+    // feed's files back for them would parse each feed once more.
+    let written: std::collections::HashMap<&str, Option<FeedChannel>> = feeds
+        .iter()
+        .map(|r: &FeedReport| (r.name.as_str(), r.channel.clone()))
+        .collect();
+    let list = opml_of(config, |feed, files| {
+        match written.get(feed.name.as_str()) {
+            Some(channel) => channel.clone(),
+            None => store::load(files)
+                .ok()
+                .flatten()
+                .map(|b| FeedChannel::of(&b)),
+        }
+    });
     side_files.push(write_if_changed(
         &config.output_dir.join(OPML_FILE),
-        opml(config).as_bytes(),
+        list.as_bytes(),
     ));
     side_files.push(session.take_final_state().save(&config.output_dir));
     for e in side_files.into_iter().filter_map(Result::err) {
@@ -158,6 +173,20 @@ pub const OPML_FILE: &str = "feeds.opml";
 /// The OPML list of every feed of the config, pointing at the first format of each, with
 /// the title and site link the feed file itself carries (the config's when not yet built).
 pub fn opml(config: &Config) -> String {
+    opml_of(config, |_, files| {
+        store::load(files)
+            .ok()
+            .flatten()
+            .map(|b| FeedChannel::of(&b))
+    })
+}
+
+/// The OPML list, with each feed's channel facts from `channel_of` (its files, or what a
+/// run just wrote into them), asked only when the config does not give them.
+fn opml_of(
+    config: &Config,
+    mut channel_of: impl FnMut(&FeedConfig, &[store::Target]) -> Option<FeedChannel>,
+) -> String {
     let outlines: Vec<crate::feed::opml::Outline> = config
         .feeds
         .iter()
@@ -168,7 +197,12 @@ pub fn opml(config: &Config) -> String {
                 &feed.formats,
                 config.base_url.as_ref(),
             );
-            let built = store::load(&files).ok().flatten();
+            let given = &feed.channel;
+            let built = if given.title.is_some() && given.site_url.is_some() {
+                None
+            } else {
+                channel_of(feed, &files)
+            };
             let primary = &files[0];
             let xml_url = primary.self_url.as_ref().map_or_else(
                 || {
@@ -178,23 +212,17 @@ pub fn opml(config: &Config) -> String {
                 |u| u.as_str().to_string(),
             );
             crate::feed::opml::Outline {
-                title: feed
-                    .channel
+                title: given
                     .title
                     .clone()
                     .or_else(|| built.as_ref().map(|b| b.title.clone()))
                     .unwrap_or_else(|| feed.name.clone()),
-                html_url: feed
-                    .channel
-                    .site_url
-                    .as_ref()
-                    .map(Url::to_string)
-                    .or_else(|| {
-                        built
-                            .as_ref()
-                            .and_then(|b| b.link.as_ref())
-                            .map(|l| l.as_str().to_string())
-                    }),
+                html_url: given.site_url.as_ref().map(Url::to_string).or_else(|| {
+                    built
+                        .as_ref()
+                        .and_then(|b| b.link.as_ref())
+                        .map(|l| l.as_str().to_string())
+                }),
                 xml_url,
                 kind: "rss",
             }

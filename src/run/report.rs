@@ -47,6 +47,26 @@ pub struct FeedReport {
     pub errors: Vec<FeedError>,
     /// One line per thing the user should know that failed nothing.
     pub warnings: Vec<String>,
+    /// The channel facts the feed's files hold after the run; `None` when none could be
+    /// read. The OPML list is made from them, so the run does not read every feed again.
+    #[serde(skip)]
+    pub channel: Option<FeedChannel>,
+}
+
+/// What the subscription list says of a feed: the title and site link its files carry.
+#[derive(Debug, Clone)]
+pub struct FeedChannel {
+    pub title: String,
+    pub link: Option<url::Url>,
+}
+
+impl FeedChannel {
+    pub(crate) fn of(feed: &crate::feed::Feed) -> FeedChannel {
+        FeedChannel {
+            title: feed.title.clone(),
+            link: feed.link.clone(),
+        }
+    }
 }
 
 impl FeedReport {
@@ -58,6 +78,7 @@ impl FeedReport {
             pages: feed.plan.urls.len(),
             errors: Vec::new(),
             warnings: Vec::new(),
+            channel: None,
         }
     }
 
@@ -142,6 +163,7 @@ mod tests {
             pages: 2,
             errors: Vec::new(),
             warnings: vec!["news: a warning".into()],
+            channel: None,
         };
         feed.store_failed(StoreError::Crashed("disk on fire".into()));
         assert!(
