@@ -349,3 +349,33 @@ fn a_page_url_with_tracking_parameters_gives_the_clean_entry_id() {
         "--output keeps the run state beside the file, as a run does"
     );
 }
+
+#[test]
+fn every_command_fetches_under_robots_txt() {
+    let robots = Reply::Page {
+        content_type: "text/plain",
+        body: b"User-agent: *\nDisallow: /private\n".to_vec(),
+    };
+    let server = Server::start(vec![
+        ("/robots.txt", robots),
+        (
+            "/private/a",
+            Reply::html(article("Secret", "2024-07-17T10:15:00+07:00")),
+        ),
+    ]);
+    let url = server.url("/private/a");
+    for args in [vec!["extract", "--url", &url], vec!["--url", &url]] {
+        let out = feedgen(&args);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains("robots.txt"),
+            "{args:?}: {}",
+            stderr(&out)
+        );
+    }
+    assert_eq!(
+        server.hits("/private/a"),
+        0,
+        "no command asked for the page"
+    );
+}
