@@ -129,10 +129,7 @@ pub async fn run(
     let list = opml_of(config, |feed, files| {
         match written.get(feed.name.as_str()) {
             Some(channel) => channel.clone(),
-            None => store::load(files)
-                .ok()
-                .flatten()
-                .map(|b| FeedChannel::of(&b)),
+            None => channel_on_disk(files),
         }
     });
     side_files.push(write_if_changed(
@@ -173,12 +170,15 @@ pub const OPML_FILE: &str = "feeds.opml";
 /// The OPML list of every feed of the config, pointing at the first format of each, with
 /// the title and site link the feed file itself carries (the config's when not yet built).
 pub fn opml(config: &Config) -> String {
-    opml_of(config, |_, files| {
-        store::load(files)
-            .ok()
-            .flatten()
-            .map(|b| FeedChannel::of(&b))
-    })
+    opml_of(config, |_, files| channel_on_disk(files))
+}
+
+/// The channel facts a feed's files hold now, if they can be read.
+fn channel_on_disk(files: &[store::Target]) -> Option<FeedChannel> {
+    store::load(files)
+        .ok()
+        .flatten()
+        .map(|b| FeedChannel::of(&b))
 }
 
 /// The OPML list, with each feed's channel facts from `channel_of` (its files, or what a
